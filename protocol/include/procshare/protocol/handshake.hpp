@@ -1,0 +1,39 @@
+#pragma once
+// The authkey challenge-response of PROTOCOL.md §4, shared by the server and
+// every client. Sans-I/O: pure functions over bytes. HMAC-SHA256, the random
+// nonces and the constant-time comparison come from OpenSSL's libcrypto.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace procshare::protocol::auth {
+
+inline constexpr std::size_t kNonceBytes = 32;
+inline constexpr std::size_t kNonceHexChars = 64;
+
+// 32 fresh random bytes from OpenSSL's CSPRNG, as 64 lowercase hex characters.
+std::string random_nonce_hex();
+
+// hex(HMAC-SHA256(key, message)): the primitive under both proofs.
+std::string hmac_sha256_hex(std::string_view key, std::string_view message);
+
+// hex(HMAC-SHA256(key, "procshare-client" || server_nonce || client_nonce))
+std::string client_proof(std::string_view key, std::string_view server_nonce,
+                         std::string_view client_nonce);
+// hex(HMAC-SHA256(key, "procshare-server" || client_nonce || server_nonce))
+std::string server_proof(std::string_view key, std::string_view client_nonce,
+                         std::string_view server_nonce);
+
+// Constant-time equality (CRYPTO_memcmp); false when the sizes differ.
+bool equal_constant_time(std::string_view a, std::string_view b);
+
+// True for exactly 64 lowercase hex characters.
+bool is_nonce_hex(std::string_view s);
+
+std::string to_hex(std::string_view bytes);
+
+// Reads an authkey file as §4 says: the contents with one trailing newline
+// removed. Returns nullopt and sets *error when it cannot be read.
+std::optional<std::string> read_key_file(const std::string& path, std::string* error);
+
+}  // namespace procshare::protocol::auth

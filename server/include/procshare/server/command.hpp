@@ -1,0 +1,97 @@
+#pragma once
+// Commands are data: one CommandSpec per command, registered in the engine's
+// table by the family that implements it (and by users, for their own types).
+// Engine::execute checks, in this order: lookup -> arity -> authentication ->
+// object (exists, or created implicitly; of an accepted type). Handlers never
+// re-check any of these.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "procshare/protocol/reply_writer.hpp"
+#include "procshare/server/errors.hpp"
+#include "procshare/server/object.hpp"
+#include "procshare/server/session.hpp"
+
+namespace procshare::server {
+
+class Engine;
+
+namespace flag {
+inline constexpr std::uint32_t write = 1u << 0;     // changes state; may create implicitly
+inline constexpr std::uint32_t readonly = 1u << 1;  // only reads
+inline constexpr std::uint32_t blocking = 1u << 2;  // may park the client
+inline constexpr std::uint32_t noauth = 1u << 3;    // allowed before authentication
+inline constexpr std::uint32_t admin = 1u << 4;     // server administration
+inline constexpr std::uint32_t fast = 1u << 5;      // O(1)
+inline constexpr std::uint32_t redis = 1u << 6;     // a Redis-compatible command
+}  // namespace flag
+
+struct Ctx;
+using Handler = std::function<void(Ctx&)>;
+
+struct CommandSpec {
+  std::string name;  // as sent, upper case: "DICT.SET"
+  int arity = 0;     // counting the name: N exactly, -N at least N
+  std::uint32_t flags = 0;
+  Handler handler;
+  std::string summary;  // one line, for COMMAND DOCS and HELP
+  std::string args;     // argument synopsis: "dict key value"
+
+  // Object commands: args[1] names the object, which must be one of `types`.
+  std::vector<std::string> types;
+  // With flag::write, a missing object is created as `create_type` with
+  // `create_options` (empty create_type: never created implicitly).
+  std::string create_type;
+  std::vector<std::string> create_options;
+};
+
+// What a handler sees. `object` is resolved by the dispatcher for object
+// commands and is never null there.
+struct Ctx {
+  Engine& engine;
+  Session& session;
+  protocol::ReplyWriter& out;
+  std::span<const std::string_view> args;
+  const CommandSpec& command;
+  std::shared_ptr<Object> object;
+
+  std::size_t argc() const { return args.size(); }
+  std::string_view arg(std::size_t i) const { return args[i]; }
+  template <class T>
+  T& obj() const {
+    return static_cast<T&>(*object);
+  }
+
+  void error(ErrorCode code, std::string_view message);
+
+  // Parks the session on `queue` (see wait_queue.hpp). `w.try_complete` must
+  // be set; the waiter's `what` defaults to the command and object name.
+  void park(WaitQueue& queue, Waiter w);
+};
+
+// Argument parsing helpers; each throws CommandError with the right code.
+std::int64_t parse_int(std::string_view s, ErrorCode code = ErrorCode::valueerror);
+double parse_double(std::string_view s, ErrorCode code = ErrorCode::valueerror);
+// Upper-cases an option keyword for comparison.
+bool keyword_is(std::string_view arg, std::string_view upper_keyword);
+
+// TIMEOUT s | NOWAIT options of waiting commands, parsed from args[from..]:
+// nullopt = wait forever; zero = do not wait.
+struct WaitOptions {
+  std::optional<std::chrono::nanoseconds> timeout;
+  bool nowait() const { return timeout && timeout->count() <= 0; }
+  Clock::time_point deadline() const;
+};
+// Parses `[TIMEOUT s | NOWAIT]` starting at args[from]; other words are an
+// ERR syntax error. `allow_nowait` false accepts only TIMEOUT.
+WaitOptions parse_wait_options(std::span<const std::string_view> args, std::size_t from,
+                               bool allow_nowait = true);
+
+}  // namespace procshare::server

@@ -1,0 +1,112 @@
+#pragma once
+// The engine: objects, types, the command table and the sessions, with no
+// sockets. Engine::execute is the whole path args -> command table -> object
+// -> reply; the Asio connections, the in-memory test harness and the fuzz
+// target all drive it. Everything here runs on the event loop's one thread:
+// no object is ever touched by two threads, so no object needs a mutex.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "procshare/server/command.hpp"
+#include "procshare/server/config.hpp"
+#include "procshare/server/object_registry.hpp"
+#include "procshare/server/session.hpp"
+#include "procshare/server/type_spec.hpp"
+
+namespace procshare::server {
+
+struct Stats {
+  std::uint64_t connections_received = 0;
+  std::uint64_t commands_processed = 0;
+  std::uint64_t rejected_connections = 0;   // maxclients
+  std::uint64_t protocol_errors = 0;
+  std::uint64_t auth_failures = 0;
+  std::uint64_t output_buffer_disconnects = 0;
+  std::uint64_t idle_disconnects = 0;
+  std::uint64_t preauth_limit_refusals = 0;
+  std::uint64_t abandoned_locks = 0;  // locks freed because their owner vanished
+  std::uint64_t timeouts = 0;
+};
+
+class Engine {
+ public:
+  explicit Engine(Config config = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // ---- the registration API (built-in types use it too) ----
+  void register_type(TypeSpec spec);
+  void register_command(CommandSpec spec);
+  const TypeSpec* find_type(std::string_view name) const;
+  const CommandSpec* find_command(std::string_view name) const;  // case-insensitive
+  const std::map<std::string, std::unique_ptr<TypeSpec>>& types() const { return types_; }
+  const std::map<std::string, std::unique_ptr<CommandSpec>>& commands() const {
+    return ordered_commands_;
+  }
+
+  // ---- objects ----
+  ObjectRegistry& objects() { return objects_; }
+  // Builds an object of `type` from option words; throws CommandError.
+  std::shared_ptr<Object> make_object(std::string_view type,
+                                      std::span<const std::string_view> options);
+  // Inserts a made object under `name` (anonymous: reference counted).
+  void add_object(std::string_view name, const std::shared_ptr<Object>& obj, bool anonymous);
+  // Deletes a named object; waiters get -NOTFOUND. False when absent.
+  bool delete_object(std::string_view name);
+  // Adds `delta` to the object's reference count and returns the new count; an
+  // anonymous object whose count reaches zero is deleted.
+  std::int64_t change_refs(Object& obj, std::int64_t delta);
+
+  // ---- sessions ----
+  Session& open_session(Transport transport, std::string peer);
+  // Releases everything the session held, leaves its wait, forgets it.
+  void close_session(Session& s);
+  const std::unordered_map<ClientId, std::unique_ptr<Session>>& sessions() const {
+    return sessions_;
+  }
+  Session* find_session(ClientId id);
+
+  // Runs one request (args[0] is the command name). Writes its reply into
+  // s.out, or parks the session.
+  void execute(Session& s, std::span<const std::string_view> args);
+
+  bool requires_auth(const Session& s) const { return config_.authkey && !s.authenticated; }
+
+  Config& config() { return config_; }
+  const Config& config() const { return config_; }
+  Stats& stats() { return stats_; }
+  Clock::time_point started() const { return started_; }
+
+  // Set by the server: stop serving (SHUTDOWN).
+  std::function<void()> on_shutdown;
+  // Extra INFO text from the transport layer (listeners, ports).
+  std::function<void(Fields&)> server_info;
+
+ private:
+  void run(Session& s, const CommandSpec& cmd, std::span<const std::string_view> args);
+  Config config_;
+  Stats stats_;
+  Clock::time_point started_ = Clock::now();
+  ObjectRegistry objects_;
+  std::map<std::string, std::unique_ptr<TypeSpec>> types_;
+  std::map<std::string, std::unique_ptr<CommandSpec>> ordered_commands_;
+  std::unordered_map<std::string, const CommandSpec*, StringHash, std::equal_to<>> commands_;
+  std::unordered_map<ClientId, std::unique_ptr<Session>> sessions_;
+  ClientId next_client_id_ = 1;
+};
+
+// Registers every built-in type and command (types, §5, §7, auth, Redis).
+void register_builtins(Engine& engine);
+
+// Writes Fields as a RESP map (DESCRIBE) — the one place fields become RESP.
+void write_fields(protocol::ReplyWriter& out, const Fields& fields);
+
+}  // namespace procshare::server

@@ -1,0 +1,60 @@
+#pragma once
+// The base of every shared object. An object type knows nothing of sockets or
+// RESP: it holds its state, offers an API in plain C++ types, and wakes its
+// wait queues when its state changes. Command glue (the family's *_commands.cpp)
+// parses arguments, calls that API and writes replies.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "procshare/server/fields.hpp"
+
+namespace procshare::server {
+
+using ClientId = std::uint64_t;
+class WaitQueue;
+
+class Object {
+ public:
+  Object() = default;
+  Object(const Object&) = delete;
+  Object& operator=(const Object&) = delete;
+  virtual ~Object();
+
+  // Elements held (1 for a value, 0 for the waiting types): DESCRIBE's `size`.
+  virtual std::size_t size() const = 0;
+  // The object's options in a canonical text with every default filled in, so
+  // that CREATE ... EXISTOK can tell "same type and options" by comparing two.
+  virtual std::string options_key() const { return {}; }
+  // Type-specific DESCRIBE fields (options under their lower-case names, ...).
+  virtual void describe(Fields& /*out*/) const {}
+  // A client that held something here (a lock, permits) has gone: release it
+  // and wake the next waiter. Called once per departed client that asked
+  // Session::hold() for this object.
+  virtual void client_gone(ClientId /*client*/) {}
+
+  // Number of clients parked in this object's wait queues.
+  std::size_t waiters() const;
+  // Ends every wait on this object with `code` (DEL, shutdown).
+  void fail_waiters(std::string_view code, std::string_view message);
+
+  // Set by the engine.
+  std::string_view type_name() const { return type_name_; }
+  const std::string& name() const { return name_; }
+  bool anonymous() const { return anonymous_; }
+  std::int64_t refs() const { return refs_; }
+
+ private:
+  friend class WaitQueue;
+  friend class Engine;
+  friend class ObjectRegistry;
+  std::vector<WaitQueue*> wait_queues_;  // registered by WaitQueue's constructor
+  std::string_view type_name_;
+  std::string name_;
+  bool anonymous_ = false;
+  std::int64_t refs_ = 0;
+};
+
+}  // namespace procshare::server

@@ -1,0 +1,58 @@
+#pragma once
+// The Asio transport: Unix and TCP listeners, one coroutine per connection,
+// and a graceful stop. It moves bytes between sockets and the Engine and knows
+// nothing of what the objects are.
+#include <asio.hpp>
+
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "procshare/server/engine.hpp"
+
+namespace procshare::server {
+
+class Connection;
+
+class Server {
+ public:
+  Server(asio::io_context& io, Engine& engine);
+  ~Server();
+
+  // Opens every listener of the engine's config. Throws std::runtime_error
+  // with a clear message (address in use, protected mode, ...).
+  void start();
+  // SHUTDOWN / SIGTERM: closes the listeners, answers every waiter with an
+  // error, lets each connection flush and close, removes the socket file.
+  void stop();
+  bool stopping() const { return stopping_; }
+
+  // The TCP ports actually bound (useful with port 0).
+  const std::vector<unsigned short>& tcp_ports() const { return tcp_ports_; }
+
+  // Called by connections.
+  void add(Connection* c) { connections_.insert(c); }
+  void remove(Connection* c);
+
+  // Called once the server is stopping and its last connection has closed.
+  std::function<void()> on_stopped;
+
+ private:
+  asio::awaitable<void> accept_unix(asio::local::stream_protocol::acceptor& acceptor);
+  asio::awaitable<void> accept_tcp(asio::ip::tcp::acceptor& acceptor);
+  bool over_client_limit();
+  void open_unix(const std::string& path);
+  void open_tcp(const std::string& host_port);
+
+  asio::io_context& io_;
+  Engine& engine_;
+  std::vector<std::unique_ptr<asio::local::stream_protocol::acceptor>> unix_acceptors_;
+  std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> tcp_acceptors_;
+  std::vector<unsigned short> tcp_ports_;
+  std::string unix_path_;
+  std::unordered_set<Connection*> connections_;
+  bool stopping_ = false;
+};
+
+}  // namespace procshare::server

@@ -1,0 +1,90 @@
+#pragma once
+// One client's state as the engine sees it: identity, protocol version,
+// authentication, its pending replies, the wait it is parked in, and what it
+// holds (locks, permits, references) so that all of it is released when it
+// goes. Transport-agnostic: a socket connection and an in-memory test
+// harness both drive a Session through the hooks below.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "procshare/protocol/reply_writer.hpp"
+#include "procshare/server/object.hpp"
+#include "procshare/server/wait_queue.hpp"
+
+namespace procshare::server {
+
+enum class Transport { unix_socket, tcp_loopback, tcp_remote, memory };
+
+class Session {
+ public:
+  Session(ClientId id, Transport transport, std::string peer);
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  ~Session();
+
+  ClientId id() const { return id_; }
+  Transport transport() const { return transport_; }
+  bool is_local() const { return transport_ != Transport::tcp_remote; }
+  const std::string& peer() const { return peer_; }
+
+  std::string name;
+  bool authenticated = false;
+  std::string auth_nonce;  // the pending AUTH.CHALLENGE nonce, single use
+  Clock::time_point created = Clock::now();
+  Clock::time_point last_active = Clock::now();
+  std::string last_command;
+  std::uint64_t commands = 0;
+
+  // Replies waiting to be written. `out` always writes into `output`.
+  std::string output;
+  protocol::ReplyWriter out{output};
+  int resp() const { return out.resp(); }
+
+  // ---- parking (blocking commands) ----
+  // Parks this session: `w` moves into the session and joins `queue`.
+  Waiter& park(WaitQueue& queue, Waiter w);
+  bool parked() const { return waiter_ != nullptr; }
+  Waiter* waiter() { return waiter_.get(); }
+  // Called by WaitQueue when the wait finished (its reply is written).
+  void resume();
+  // The transport saw the deadline pass: runs on_timeout. Returns true when the
+  // wait is over (reply written), false when it goes on (maybe a new deadline).
+  bool expire();
+  // Leaves the wait queue without a reply (disconnect).
+  void abandon();
+
+  // ---- what the client holds ----
+  // Asks for obj->client_gone(id) when this session closes.
+  void hold(const std::shared_ptr<Object>& obj);
+  // Reference counts this session holds on objects (REF.INC / anonymous CREATE).
+  void add_ref(const std::shared_ptr<Object>& obj, std::int64_t n);
+  std::int64_t refs_on(const Object* obj) const;
+  struct Held {
+    std::weak_ptr<Object> object;
+    std::int64_t refs = 0;
+    bool owns = false;
+  };
+  std::unordered_map<const Object*, Held>& holdings() { return held_; }
+
+  // ---- hooks the transport sets ----
+  std::function<void()> on_resume;  // a parked wait finished
+  std::function<void()> on_kill;    // CLIENT KILL, SHUTDOWN: close this connection
+  bool close_after_reply = false;   // QUIT, failed AUTH.PROVE, protocol error
+  // Hold this connection's replies (and its further requests) this long: the
+  // delay after a failed AUTH that makes guessing keys slow, without a thread.
+  std::chrono::milliseconds reply_delay{0};
+
+ private:
+  Held& held(const std::shared_ptr<Object>& obj);
+  ClientId id_;
+  Transport transport_;
+  std::string peer_;
+  std::unique_ptr<Waiter> waiter_;
+  std::unordered_map<const Object*, Held> held_;
+};
+
+}  // namespace procshare::server

@@ -1,0 +1,180 @@
+// PROTOCOL.md §5: the commands every object answers to, whatever its type:
+// CREATE, DEL, EXISTS, TYPE, OBJECTS, DESCRIBE, REF.INC, REF.DEC, METHODS.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "procshare/server/builtins.hpp"
+#include "procshare/server/engine.hpp"
+
+namespace procshare::server {
+
+namespace {
+
+constexpr std::size_t kMaxNameBytes = 512;
+
+bool takes_value(std::string_view word) {
+  for (std::string_view k : {"TYPE", "INIT", "MAXSIZE", "VALUE", "LOCK", "PARTIES", "LEN"}) {
+    if (keyword_is(word, k)) return true;
+  }
+  return false;
+}
+
+// Separates the EXISTOK flag from a type's own option words. Keyword values are
+// copied as they are (so a value may be spelled "EXISTOK"); the array's INIT
+// takes every remaining word.
+std::vector<std::string_view> split_options(std::string_view type,
+                                            std::span<const std::string_view> words,
+                                            bool& existok) {
+  std::vector<std::string_view> options;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (keyword_is(words[i], "EXISTOK")) {
+      existok = true;
+    } else if (keyword_is(words[i], "INIT") && keyword_is(type, "ARRAY")) {
+      options.insert(options.end(), words.begin() + static_cast<std::ptrdiff_t>(i), words.end());
+      break;
+    } else if (takes_value(words[i]) && i + 1 < words.size()) {
+      options.push_back(words[i]);
+      options.push_back(words[++i]);
+    } else {
+      options.push_back(words[i]);
+    }
+  }
+  return options;
+}
+
+void check_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxNameBytes) {
+    fail(ErrorCode::err, "object names are 1 to 512 bytes");
+  }
+}
+
+void cmd_create(Ctx& c) {
+  std::string_view type = c.arg(1);
+  std::string_view name = c.arg(2);
+  bool existok = false;
+  auto options = split_options(type, c.args.subspan(3), existok);
+  std::shared_ptr<Object> made = c.engine.make_object(type, options);
+  if (name == "*") {
+    std::string anon = c.engine.objects().anonymous_name();
+    c.engine.add_object(anon, made, true);
+    c.session.add_ref(made, 1);
+    // refs_ is the engine's to change; REF.INC's path does the same.
+    c.engine.change_refs(*made, 1);
+    c.out.bulk(anon);
+    return;
+  }
+  check_name(name);
+  if (Object* existing = c.engine.objects().find_raw(name)) {
+    if (existok && existing->type_name() == made->type_name() &&
+        existing->options_key() == made->options_key()) {
+      c.out.ok();
+      return;
+    }
+    fail(ErrorCode::exists,
+         fmt::format("object '{}' exists as a {}{}", name, existing->type_name(),
+                     existok ? " with other options" : ""));
+  }
+  c.engine.add_object(name, made, false);
+  c.out.ok();
+}
+
+void cmd_del(Ctx& c) {
+  std::int64_t n = 0;
+  for (std::size_t i = 1; i < c.argc(); ++i) n += c.engine.delete_object(c.arg(i)) ? 1 : 0;
+  c.out.integer(n);
+}
+
+void cmd_exists(Ctx& c) {
+  std::int64_t n = 0;
+  for (std::size_t i = 1; i < c.argc(); ++i) n += c.engine.objects().find_raw(c.arg(i)) ? 1 : 0;
+  c.out.integer(n);
+}
+
+void cmd_type(Ctx& c) {
+  Object* o = c.engine.objects().find_raw(c.arg(1));
+  c.out.simple(o ? o->type_name() : std::string_view("none"));
+}
+
+void cmd_objects(Ctx& c) {
+  std::string_view pattern = c.argc() > 1 ? c.arg(1) : std::string_view("*");
+  std::vector<std::string_view> names;
+  for (const auto& [name, obj] : c.engine.objects().all()) {
+    if (glob_match(pattern, name)) names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  c.out.array(names.size());
+  for (auto n : names) c.out.bulk(n);
+}
+
+std::shared_ptr<Object> must_find(Ctx& c, std::string_view name) {
+  auto o = c.engine.objects().find(name);
+  if (!o) fail(ErrorCode::notfound, fmt::format("no such object '{}'", name));
+  return o;
+}
+
+void cmd_describe(Ctx& c) {
+  auto o = must_find(c, c.arg(1));
+  Fields f;
+  f.add("name", o->name());
+  f.add("type", std::string(o->type_name()));
+  f.add("size", o->size());
+  f.add("refs", FieldValue(o->refs()));
+  f.add("waiters", o->waiters());
+  f.add("anonymous", FieldValue(o->anonymous()));
+  o->describe(f);
+  write_fields(c.out, f);
+}
+
+void cmd_ref_inc(Ctx& c) {
+  auto o = must_find(c, c.arg(1));
+  c.session.add_ref(o, 1);
+  c.out.integer(c.engine.change_refs(*o, 1));
+}
+
+void cmd_ref_dec(Ctx& c) {
+  auto o = must_find(c, c.arg(1));
+  if (o->refs() <= 0) fail(ErrorCode::valueerror, "reference count is already zero");
+  c.session.add_ref(o, -1);
+  c.out.integer(c.engine.change_refs(*o, -1));
+}
+
+void cmd_methods(Ctx& c) {
+  const TypeSpec* t = c.engine.find_type(c.arg(1));
+  if (!t) fail(ErrorCode::err, fmt::format("unknown type '{}'", c.arg(1)));
+  std::vector<std::string_view> names;
+  for (const auto& [name, spec] : c.engine.commands()) {
+    if (std::find(spec->types.begin(), spec->types.end(), t->name) != spec->types.end()) {
+      names.push_back(name);
+    }
+  }
+  c.out.array(names.size());
+  for (auto n : names) c.out.bulk(n);
+}
+
+}  // namespace
+
+void register_object_commands(Engine& e) {
+  using namespace flag;
+  e.register_command({"CREATE", -3, write, cmd_create,
+                      "Create an object (name * for an anonymous, reference-counted one)",
+                      "type name [option ...] [EXISTOK]"});
+  e.register_command({"DEL", -2, write, cmd_del, "Delete objects; their waiters get NOTFOUND",
+                      "name [name ...]"});
+  e.register_command({"EXISTS", -2, readonly | fast, cmd_exists, "Count the names that exist",
+                      "name [name ...]"});
+  e.register_command({"TYPE", 2, readonly | fast, cmd_type, "The type of an object, or none",
+                      "name"});
+  e.register_command({"OBJECTS", -1, readonly, cmd_objects, "Names matching a glob pattern",
+                      "[pattern]"});
+  e.register_command({"DESCRIBE", 2, readonly, cmd_describe,
+                      "Type, size, references, waiters and state of an object", "name"});
+  e.register_command({"REF.INC", 2, write | fast, cmd_ref_inc,
+                      "Add a reference held by this connection", "name"});
+  e.register_command({"REF.DEC", 2, write | fast, cmd_ref_dec,
+                      "Drop a reference; an anonymous object goes at zero", "name"});
+  e.register_command({"METHODS", 2, readonly, cmd_methods, "The commands of a type", "type"});
+}
+
+}  // namespace procshare::server

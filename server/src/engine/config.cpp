@@ -1,0 +1,162 @@
+// procshare-server's command line (PROTOCOL.md §1 and the limits of §2).
+#include "procshare/server/config.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <stdexcept>
+#include <string_view>
+
+#include "procshare/protocol/handshake.hpp"
+#include "procshare/server/log.hpp"
+
+#include <sys/stat.h>
+
+namespace procshare::server {
+
+namespace {
+
+[[noreturn]] void bad(const std::string& msg) { throw std::invalid_argument(msg); }
+
+// "123", "64k", "512mb", "1g": a byte size.
+std::size_t parse_size(std::string_view flag, std::string_view text) {
+  std::size_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p == text.data()) {
+    bad(fmt::format("{} wants a size (like 1024, 64k, 512mb), not '{}'", flag, text));
+  }
+  std::string_view unit(p, static_cast<std::size_t>(text.data() + text.size() - p));
+  std::size_t mult = 1;
+  if (unit.empty() || unit == "b") mult = 1;
+  else if (unit == "k" || unit == "kb") mult = 1024;
+  else if (unit == "m" || unit == "mb") mult = 1024 * 1024;
+  else if (unit == "g" || unit == "gb") mult = 1024 * 1024 * 1024;
+  else bad(fmt::format("{}: unknown size unit '{}'", flag, unit));
+  return v * mult;
+}
+
+long parse_number(std::string_view flag, std::string_view text, long lo, long hi) {
+  long v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size() || v < lo || v > hi) {
+    bad(fmt::format("{} wants a whole number from {} to {}, not '{}'", flag, lo, hi, text));
+  }
+  return v;
+}
+
+std::string read_authkey_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) bad(fmt::format("--authkey-file {}: cannot stat it", path));
+  // Like ssh with private keys: a key others can read is no secret.
+  if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+    bad(fmt::format("--authkey-file {}: permissions {:o} are too open; the key must be readable "
+                    "by its owner only (chmod 600 {})",
+                    path, st.st_mode & 0777, path));
+  }
+  std::string error;
+  auto key = protocol::auth::read_key_file(path, &error);
+  if (!key) bad(fmt::format("--authkey-file {}: {}", path, error));
+  if (key->empty()) bad(fmt::format("--authkey-file {}: the key is empty", path));
+  return *key;
+}
+
+}  // namespace
+
+std::string config_help() {
+  return R"(Usage: procshare-server [OPTIONS]
+
+Serves shared objects (dict, list, queue, lock, ...) to processes over a
+Redis-like protocol (RESP2/RESP3 and inline commands).
+
+Listening:
+  --unix PATH             Unix socket path (default /tmp/procshare.sock, mode 0600)
+  --no-unix               do not listen on a Unix socket
+  --tcp HOST:PORT         listen on TCP (repeatable; default 127.0.0.1:7379; port 0 = any free)
+  --no-tcp                do not listen on TCP
+  --tcp-keepalive SECS    idle seconds before keepalive probes (default 15; 0 = off)
+
+Security:
+  --authkey-file FILE     the authkey: the file's contents less one trailing newline;
+                          the file must not be readable by group or others.
+                          The environment variable PROCSHARE_AUTHKEY works too.
+                          Without a key the server accepts only Unix and loopback
+                          clients (protected mode).
+
+Limits:
+  --maxclients N          connections served at once (default 10000)
+  --max-objects N         objects held at once (default 0 = unlimited)
+  --max-output-buffer SZ  replies queued for one client before it is cut off (default 256mb)
+  --max-bulk SZ           largest bulk string (default 512mb)
+  --max-array N           most elements in one request (default 1048576)
+  --max-inline SZ         longest inline command line (default 64k)
+  --idle-timeout SECS     close clients idle this long (default 0 = never)
+
+Other:
+  --loglevel LEVEL        debug, verbose, notice (default) or warning
+  --help                  this text
+  --version               the version
+)";
+}
+
+Config parse_config(int argc, char** argv) {
+  Config c;
+  std::vector<std::string> tcp;
+  bool no_unix = false;
+  auto value = [&](int& i, std::string_view flag) -> std::string_view {
+    if (i + 1 >= argc) bad(fmt::format("{} needs a value (see --help)", flag));
+    return argv[++i];
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--help" || a == "-h") {
+      c.help = true;
+    } else if (a == "--version" || a == "-v") {
+      c.version = true;
+    } else if (a == "--unix") {
+      c.unix_path = std::string(value(i, a));
+    } else if (a == "--no-unix") {
+      no_unix = true;
+    } else if (a == "--tcp") {
+      tcp.emplace_back(value(i, a));
+    } else if (a == "--no-tcp") {
+      c.no_tcp = true;
+    } else if (a == "--tcp-keepalive") {
+      c.tcp_keepalive = static_cast<int>(parse_number(a, value(i, a), 0, 7200));
+    } else if (a == "--authkey-file") {
+      c.authkey = read_authkey_file(std::string(value(i, a)));
+    } else if (a == "--maxclients") {
+      c.maxclients = static_cast<std::size_t>(parse_number(a, value(i, a), 1, 1000000));
+    } else if (a == "--max-objects") {
+      c.max_objects = static_cast<std::size_t>(parse_number(a, value(i, a), 0, 1L << 40));
+    } else if (a == "--max-output-buffer") {
+      c.max_output_buffer = parse_size(a, value(i, a));
+    } else if (a == "--max-bulk") {
+      c.limits.max_bulk = parse_size(a, value(i, a));
+    } else if (a == "--max-array") {
+      c.limits.max_array = static_cast<std::size_t>(parse_number(a, value(i, a), 1, 1L << 31));
+    } else if (a == "--max-inline") {
+      c.limits.max_inline = parse_size(a, value(i, a));
+    } else if (a == "--idle-timeout") {
+      c.idle_timeout = std::chrono::seconds(parse_number(a, value(i, a), 0, 1L << 31));
+    } else if (a == "--loglevel") {
+      log::Level level;
+      std::string_view v = value(i, a);
+      if (!log::parse_level(v, &level)) {
+        bad(fmt::format("--loglevel wants debug, verbose, notice or warning, not '{}'", v));
+      }
+      c.loglevel = std::string(v);
+    } else {
+      bad(fmt::format("unknown option '{}' (see --help)", a));
+    }
+  }
+  if (no_unix) c.unix_path.reset();
+  if (!c.no_tcp) c.tcp = tcp.empty() ? std::vector<std::string>{"127.0.0.1:7379"} : tcp;
+  if (!c.authkey) {
+    if (const char* env = std::getenv("PROCSHARE_AUTHKEY"); env && *env) c.authkey = env;
+  }
+  if (!c.unix_path && c.tcp.empty()) bad("nothing to listen on: both --no-unix and --no-tcp given");
+  return c;
+}
+
+}  // namespace procshare::server

@@ -1,0 +1,235 @@
+#include "procshare/server/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+namespace procshare::server {
+
+namespace {
+
+// Upper-cases a command name into `buf`; false if it cannot be a command name.
+bool upper_name(std::string_view in, std::array<char, 64>& buf, std::string_view& out) {
+  if (in.size() > buf.size()) return false;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    buf[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  }
+  out = std::string_view(buf.data(), in.size());
+  return true;
+}
+
+std::string printable(std::string_view s, std::size_t max = 128) {
+  std::string r;
+  for (char c : s.substr(0, max)) {
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 32 && u < 127 && c != '\'') {
+      r += c;
+    } else {
+      r += fmt::format("\\x{:02x}", u);
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+Engine::Engine(Config config) : config_(std::move(config)) {}
+
+Engine::~Engine() {
+  // Sessions first: they hold weak references into the objects.
+  for (auto& [id, s] : sessions_) s->abandon();
+  sessions_.clear();
+  objects_.clear();
+}
+
+void Engine::register_type(TypeSpec spec) {
+  if (spec.name.empty() || !spec.make) throw std::logic_error("type needs a name and make()");
+  if (types_.contains(spec.name)) throw std::logic_error("type registered twice: " + spec.name);
+  std::string name = spec.name;
+  types_.emplace(std::move(name), std::make_unique<TypeSpec>(std::move(spec)));
+}
+
+void Engine::register_command(CommandSpec spec) {
+  std::array<char, 64> buf;
+  std::string_view upper;
+  if (spec.name.empty() || !spec.handler || !upper_name(spec.name, buf, upper)) {
+    throw std::logic_error("bad command spec: " + spec.name);
+  }
+  spec.name = std::string(upper);
+  if (ordered_commands_.contains(spec.name)) {
+    throw std::logic_error("command registered twice: " + spec.name);
+  }
+  auto owned = std::make_unique<CommandSpec>(std::move(spec));
+  const CommandSpec* raw = owned.get();
+  commands_.emplace(raw->name, raw);
+  ordered_commands_.emplace(raw->name, std::move(owned));
+}
+
+const TypeSpec* Engine::find_type(std::string_view name) const {
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto it = types_.find(lower);
+  return it == types_.end() ? nullptr : it->second.get();
+}
+
+const CommandSpec* Engine::find_command(std::string_view name) const {
+  std::array<char, 64> buf;
+  std::string_view upper;
+  if (!upper_name(name, buf, upper)) return nullptr;
+  auto it = commands_.find(upper);
+  return it == commands_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Object> Engine::make_object(std::string_view type,
+                                            std::span<const std::string_view> options) {
+  const TypeSpec* spec = find_type(type);
+  if (!spec) fail(ErrorCode::err, fmt::format("unknown type '{}'", printable(type)));
+  std::shared_ptr<Object> obj = spec->make(*this, options);
+  obj->type_name_ = spec->name;
+  return obj;
+}
+
+void Engine::add_object(std::string_view name, const std::shared_ptr<Object>& obj,
+                        bool anonymous) {
+  if (config_.max_objects && objects_.size() >= config_.max_objects) {
+    fail(ErrorCode::limit, fmt::format("too many objects (max-objects is {})", config_.max_objects));
+  }
+  obj->anonymous_ = anonymous;
+  objects_.insert(name, obj);
+}
+
+bool Engine::delete_object(std::string_view name) { return objects_.erase(name); }
+
+std::int64_t Engine::change_refs(Object& obj, std::int64_t delta) {
+  obj.refs_ += delta;
+  std::int64_t now = obj.refs_;
+  if (obj.anonymous_ && now <= 0) {
+    auto it = objects_.all().find(obj.name());
+    if (it != objects_.all().end() && it->second.get() == &obj) objects_.erase(obj.name());
+  }
+  return now;
+}
+
+Session& Engine::open_session(Transport transport, std::string peer) {
+  ClientId id = next_client_id_++;
+  auto s = std::make_unique<Session>(id, transport, std::move(peer));
+  Session& ref = *s;
+  sessions_.emplace(id, std::move(s));
+  ++stats_.connections_received;
+  return ref;
+}
+
+Session* Engine::find_session(ClientId id) {
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+void Engine::close_session(Session& s) {
+  s.abandon();
+  // Release what the client held. Copy first: client_gone may wake waiters
+  // whose sessions then hold the object, but never this one.
+  auto held = std::move(s.holdings());
+  for (auto& [raw, h] : held) {
+    std::shared_ptr<Object> obj = h.object.lock();
+    if (!obj) continue;
+    if (h.owns) obj->client_gone(s.id());
+    // Only references this client added are dropped; a net negative count
+    // (it dropped references others made) is not given back.
+    if (h.refs > 0) change_refs(*obj, -h.refs);
+  }
+  sessions_.erase(s.id());
+}
+
+void Engine::execute(Session& s, std::span<const std::string_view> args) {
+  if (args.empty()) return;
+  ++stats_.commands_processed;
+  ++s.commands;
+  const CommandSpec* cmd = find_command(args[0]);
+  if (!cmd) {
+    std::string rest;
+    for (std::size_t i = 1; i < args.size() && rest.size() < 128; ++i) {
+      rest += fmt::format("'{}' ", printable(args[i], 64));
+    }
+    s.out.error("ERR", fmt::format("unknown command '{}', with args beginning with: {}",
+                                   printable(args[0], 64), rest));
+    return;
+  }
+  int n = static_cast<int>(args.size());
+  if ((cmd->arity > 0 && n != cmd->arity) || (cmd->arity < 0 && n < -cmd->arity)) {
+    std::string lower = cmd->name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    s.out.error("ERR", fmt::format("wrong number of arguments for '{}' command", lower));
+    return;
+  }
+  if (requires_auth(s) && !(cmd->flags & flag::noauth)) {
+    s.out.error("NOAUTH", "Authentication required.");
+    return;
+  }
+  s.last_command = cmd->name;
+  run(s, *cmd, args);
+}
+
+void Engine::run(Session& s, const CommandSpec& cmd, std::span<const std::string_view> args) {
+  // A handler that fails after writing part of a reply must not leave half a
+  // reply on the wire: cut back to where this command started.
+  const std::size_t mark = s.output.size();
+  Ctx ctx{*this, s, s.out, args, cmd, nullptr};
+  try {
+    if (!cmd.types.empty()) {
+      std::string_view name = args[1];
+      ctx.object = objects_.find(name);
+      if (!ctx.object) {
+        if (!(cmd.flags & flag::write) || cmd.create_type.empty()) {
+          fail(ErrorCode::notfound, fmt::format("no such object '{}'", printable(name)));
+        }
+        if (name.empty() || name.size() > 512) {
+          fail(ErrorCode::err, "object names are 1 to 512 bytes");
+        }
+        std::vector<std::string_view> opts(cmd.create_options.begin(), cmd.create_options.end());
+        ctx.object = make_object(cmd.create_type, opts);
+        add_object(name, ctx.object, false);
+      }
+      if (std::find(cmd.types.begin(), cmd.types.end(), ctx.object->type_name()) ==
+          cmd.types.end()) {
+        fail(ErrorCode::wrongtype,
+             fmt::format("Operation against an object of the wrong type ('{}' is a {})",
+                         printable(name), ctx.object->type_name()));
+      }
+    }
+    cmd.handler(ctx);
+  } catch (const CommandError& e) {
+    s.output.resize(mark);
+    s.out.error(error_code_name(e.code()), e.what());
+  } catch (const std::bad_alloc&) {
+    s.output.resize(mark);
+    s.out.error("LIMIT", "out of memory");
+  }
+}
+
+void write_fields(protocol::ReplyWriter& out, const Fields& fields) {
+  out.map(fields.items().size());
+  for (const auto& [key, value] : fields.items()) {
+    out.bulk(key);
+    std::visit(
+        [&](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, Null>) {
+            out.null();
+          } else if constexpr (std::is_same_v<T, bool>) {
+            out.boolean(v);
+          } else if constexpr (std::is_same_v<T, std::int64_t>) {
+            out.integer(v);
+          } else if constexpr (std::is_same_v<T, double>) {
+            out.floating(v);
+          } else {
+            out.bulk(v);
+          }
+        },
+        value);
+  }
+}
+
+}  // namespace procshare::server

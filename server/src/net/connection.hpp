@@ -1,0 +1,27 @@
+#pragma once
+// One client connection: a coroutine that reads bytes, parses requests,
+// executes them on the engine and writes the replies back, one write per batch
+// of pipelined requests. A parked (blocked) request suspends only this
+// coroutine: it waits on a timer that the engine's wake-up cancels (the timer
+// is the condition variable), racing a read so that a disconnect is seen at
+// once. Works over any Asio stream socket (Unix or TCP).
+#include <asio.hpp>
+
+#include "procshare/server/engine.hpp"
+
+namespace procshare::server {
+
+class Server;
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Graceful stop: flush what is queued, then close.
+  virtual void stop() = 0;
+};
+
+// Spawns the coroutine serving `socket` on the socket's executor.
+void serve_unix(Server& server, Engine& engine, asio::local::stream_protocol::socket socket);
+void serve_tcp(Server& server, Engine& engine, asio::ip::tcp::socket socket, int keepalive);
+
+}  // namespace procshare::server

@@ -1,0 +1,183 @@
+#include "procshare/server/server.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+#include <asio/experimental/as_tuple.hpp>
+
+#include "connection.hpp"
+#include "procshare/server/log.hpp"
+
+namespace procshare::server {
+
+namespace {
+
+using asio::awaitable;
+using asio::use_awaitable;
+using asio::experimental::as_tuple;
+
+// "host:port" or "[v6]:port".
+std::pair<std::string, std::string> split_host_port(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 == text.size()) {
+    throw std::runtime_error(fmt::format("--tcp '{}': expected HOST:PORT", text));
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return {host, text.substr(colon + 1)};
+}
+
+}  // namespace
+
+Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine) {
+  engine_.server_info = [this](Fields& f) {
+    f.add("tcp_port", FieldValue(static_cast<std::int64_t>(tcp_ports_.empty() ? 0 : tcp_ports_[0])));
+    f.add("unix_socket", unix_path_);
+  };
+}
+
+Server::~Server() { engine_.server_info = nullptr; }
+
+void Server::start() {
+  // Protected mode (§1): without a key, only this machine may connect.
+  for (const auto& hp : engine_.config().tcp) open_tcp(hp);
+  if (engine_.config().unix_path) open_unix(*engine_.config().unix_path);
+}
+
+void Server::open_unix(const std::string& path) {
+  using asio::local::stream_protocol;
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      throw std::runtime_error(fmt::format("{} exists and is not a socket; not touching it", path));
+    }
+    // A live server answers a connect; a stale file from a crash does not.
+    stream_protocol::socket probe(io_);
+    asio::error_code ec;
+    probe.connect(stream_protocol::endpoint(path), ec);
+    if (!ec) throw std::runtime_error(fmt::format("another server is listening on {}", path));
+    ::unlink(path.c_str());
+  }
+  auto acceptor = std::make_unique<stream_protocol::acceptor>(io_);
+  acceptor->open(stream_protocol());
+  // Created 0600 from the start: no window in which others could connect.
+  mode_t old = ::umask(0177);
+  asio::error_code ec;
+  acceptor->bind(stream_protocol::endpoint(path), ec);
+  ::umask(old);
+  if (ec) throw std::runtime_error(fmt::format("cannot bind {}: {}", path, ec.message()));
+  acceptor->listen(asio::socket_base::max_listen_connections);
+  unix_path_ = path;
+  log::notice("listening on unix:{}", path);
+  asio::co_spawn(io_, accept_unix(*acceptor), asio::detached);
+  unix_acceptors_.push_back(std::move(acceptor));
+}
+
+void Server::open_tcp(const std::string& host_port) {
+  using asio::ip::tcp;
+  auto [host, port] = split_host_port(host_port);
+  tcp::resolver resolver(io_);
+  asio::error_code ec;
+  auto results = resolver.resolve(host, port, tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) {
+    throw std::runtime_error(fmt::format("--tcp {}: cannot resolve: {}", host_port, ec.message()));
+  }
+  tcp::endpoint ep = results.begin()->endpoint();
+  if (!engine_.config().authkey && !ep.address().is_loopback()) {
+    throw std::runtime_error(fmt::format(
+        "refusing to listen on {} without an authkey (protected mode): anyone who can reach it "
+        "could use every object. Set a key with --authkey-file FILE or PROCSHARE_AUTHKEY, or "
+        "listen on a loopback address",
+        host_port));
+  }
+  auto acceptor = std::make_unique<tcp::acceptor>(io_);
+  acceptor->open(ep.protocol());
+  acceptor->set_option(tcp::acceptor::reuse_address(true));
+  acceptor->bind(ep, ec);
+  if (ec) throw std::runtime_error(fmt::format("cannot listen on {}: {}", host_port, ec.message()));
+  acceptor->listen(asio::socket_base::max_listen_connections);
+  unsigned short bound = acceptor->local_endpoint().port();
+  tcp_ports_.push_back(bound);
+  log::notice("listening on tcp://{}:{}", ep.address().to_string(), bound);
+  asio::co_spawn(io_, accept_tcp(*acceptor), asio::detached);
+  tcp_acceptors_.push_back(std::move(acceptor));
+}
+
+bool Server::over_client_limit() {
+  if (engine_.sessions().size() < engine_.config().maxclients) return false;
+  ++engine_.stats().rejected_connections;
+  return true;
+}
+
+namespace {
+
+// Accepts until the acceptor closes. Errors (out of file descriptors) back
+// off instead of spinning.
+template <class Acceptor, class Serve>
+awaitable<void> accept_loop(Acceptor& acceptor, Engine& engine, bool& stopping,
+                            std::function<bool()> over_limit, Serve serve) {
+  asio::steady_timer backoff(acceptor.get_executor());
+  while (acceptor.is_open() && !stopping) {
+    auto [ec, socket] = co_await acceptor.async_accept(as_tuple(use_awaitable));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      log::warning("accept failed: {}; retrying in 100 ms", ec.message());
+      backoff.expires_after(std::chrono::milliseconds(100));
+      co_await backoff.async_wait(as_tuple(use_awaitable));
+      continue;
+    }
+    if (over_limit()) {
+      static constexpr std::string_view msg = "-LIMIT max number of clients reached\r\n";
+      asio::error_code wec;
+      asio::write(socket, asio::buffer(msg), wec);  // small: fits the socket buffer
+      continue;                                     // closed as it goes out of scope
+    }
+    (void)engine;
+    serve(std::move(socket));
+  }
+}
+
+}  // namespace
+
+awaitable<void> Server::accept_unix(asio::local::stream_protocol::acceptor& acceptor) {
+  co_await accept_loop(
+      acceptor, engine_, stopping_, [this] { return over_client_limit(); },
+      [this](asio::local::stream_protocol::socket s) { serve_unix(*this, engine_, std::move(s)); });
+}
+
+awaitable<void> Server::accept_tcp(asio::ip::tcp::acceptor& acceptor) {
+  int keepalive = engine_.config().tcp_keepalive;
+  co_await accept_loop(
+      acceptor, engine_, stopping_, [this] { return over_client_limit(); },
+      [this, keepalive](asio::ip::tcp::socket s) {
+        serve_tcp(*this, engine_, std::move(s), keepalive);
+      });
+}
+
+void Server::stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  log::notice("shutting down");
+  asio::error_code ec;
+  for (auto& a : unix_acceptors_) a->close(ec);
+  for (auto& a : tcp_acceptors_) a->close(ec);
+  if (!unix_path_.empty()) ::unlink(unix_path_.c_str());
+  for (const auto& [name, obj] : engine_.objects().all()) {
+    obj->fail_waiters("ERR", "server is shutting down");
+  }
+  auto conns = connections_;  // stop() may remove entries
+  for (Connection* c : conns) c->stop();
+  if (connections_.empty() && on_stopped) on_stopped();
+}
+
+void Server::remove(Connection* c) {
+  connections_.erase(c);
+  if (stopping_ && connections_.empty() && on_stopped) on_stopped();
+}
+
+}  // namespace procshare::server
