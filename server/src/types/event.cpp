@@ -1,0 +1,10 @@
+#include "event.hpp"
+
+namespace procshare::server {
+
+void EventObject::set() {
+  set_ = true;
+  waiters_.wake_all();
+}
+
+}  // namespace procshare::server
