@@ -26,6 +26,7 @@ std::int64_t parse_int(std::string_view s, ErrorCode code) {
   const char* b = s.data();
   const char* e = b + s.size();
   if (!s.empty() && *b == '+') ++b;  // Python's int() accepts a plus sign
+  if (b != e && (*b == '+' || (*b == '-' && b != s.data()))) b = e;  // "+-5", "++5": invalid
   auto [p, ec] = std::from_chars(b, e, v);
   if (s.empty() || ec != std::errc() || p != e) {
     if (ec == std::errc::result_out_of_range) fail(code, "value is out of range");
@@ -39,6 +40,7 @@ double parse_double(std::string_view s, ErrorCode code) {
   const char* b = s.data();
   const char* e = b + s.size();
   if (!s.empty() && *b == '+') ++b;
+  if (b != e && (*b == '+' || (*b == '-' && b != s.data()))) b = e;  // "+-5", "++5": invalid
   auto [p, ec] = std::from_chars(b, e, v);
   if (s.empty() || ec != std::errc() || p != e || std::isnan(v)) {
     fail(code, "value is not a valid float");
