@@ -1,8 +1,8 @@
 // procshare-server: parse flags, register the built-in types, serve until
 // SHUTDOWN, SIGTERM or SIGINT, then exit 0.
-#include <asio.hpp>
 #include <fmt/format.h>
 #include <signal.h>
+#include <asio.hpp>
 
 #include <cstdio>
 

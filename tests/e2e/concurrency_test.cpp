@@ -25,7 +25,8 @@ TEST(Concurrency, FiftyClientsIncrementOneKeyExactly) {
   for (int t = 0; t < kClients; ++t) {
     threads.emplace_back([&, t] {
       try {
-        auto c = t % 2 ? RawClient::unix_socket(server.unix_path()) : RawClient::tcp(server.tcp_port());
+        auto c =
+            t % 2 ? RawClient::unix_socket(server.unix_path()) : RawClient::tcp(server.tcp_port());
         for (int done = 0; done < kEach; done += kBatch) {
           for (int i = 0; i < kBatch; ++i) c.send({"DICT.INCRBY", "counts", "total", "1"});
           for (int i = 0; i < kBatch; ++i) {
@@ -95,7 +96,8 @@ TEST(Concurrency, ProducersAndConsumersOnABoundedQueueLoseNothing) {
   EXPECT_EQ(distinct.size(), static_cast<std::size_t>(kTotal)) << "an item was duplicated";
   for (int p = 0; p < kProducers; ++p) {
     for (int i = 0; i < kEach; ++i) {
-      ASSERT_TRUE(distinct.count(std::to_string(p) + ":" + std::to_string(i))) << "lost " << p << ":" << i;
+      ASSERT_TRUE(distinct.count(std::to_string(p) + ":" + std::to_string(i)))
+          << "lost " << p << ":" << i;
     }
   }
 }
@@ -239,7 +241,8 @@ TEST(Fairness, LockWaitersAreServedInArrivalOrder) {
     ASSERT_EQ(r.type, Reply::Type::integer) << "waiter " << i;
     EXPECT_GT(r.integer, previous_token);
     previous_token = r.integer;
-    for (int j = i + 1; j < 3; ++j) EXPECT_TRUE(waiters[j].no_reply_within(std::chrono::milliseconds(20)));
+    for (int j = i + 1; j < 3; ++j)
+      EXPECT_TRUE(waiters[j].no_reply_within(std::chrono::milliseconds(20)));
     waiters[i].call({"LOCK.RELEASE", "l"});
   }
 }

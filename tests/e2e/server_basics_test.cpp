@@ -74,8 +74,8 @@ TEST(ServerBasics, GarbageGetsProtocolErrorAndCloseOthersServed) {
 
 TEST(ServerBasics, HugeLengthsAreRefusedBeforeAllocating) {
   ServerProcess server;
-  for (std::string frame : {"*99999999999\r\n", "*2\r\n$4\r\nECHO\r\n$9999999999\r\n",
-                            "*-5\r\n", "*1\r\n$-3\r\n"}) {
+  for (std::string frame :
+       {"*99999999999\r\n", "*2\r\n$4\r\nECHO\r\n$9999999999\r\n", "*-5\r\n", "*1\r\n$-3\r\n"}) {
     auto c = RawClient::unix_socket(server.unix_path());
     c.send_raw(frame);
     Reply r = c.read();

@@ -191,7 +191,9 @@ RawClient& RawClient::operator=(RawClient&& o) noexcept {
   return *this;
 }
 
-RawClient::~RawClient() { close(); }
+RawClient::~RawClient() {
+  close();
+}
 
 void RawClient::close() {
   if (fd_ >= 0) ::close(fd_);

@@ -29,11 +29,11 @@ std::string temp_path(std::string_view stem);
 class ServerProcess {
  public:
   struct Options {
-    std::vector<std::string> args;  // extra flags
-    bool tcp = true;                // also listen on 127.0.0.1:<free port>
+    std::vector<std::string> args;       // extra flags
+    bool tcp = true;                     // also listen on 127.0.0.1:<free port>
     std::optional<std::string> authkey;  // passed through PROCSHARE_AUTHKEY
-    std::string binary;             // default: the built procshare-server
-    std::string unix_path;          // default: a fresh temp path
+    std::string binary;                  // default: the built procshare-server
+    std::string unix_path;               // default: a fresh temp path
   };
   ServerProcess();
   explicit ServerProcess(Options options);

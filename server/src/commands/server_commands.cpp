@@ -27,7 +27,9 @@ void cmd_ping(Ctx& c) {
   }
 }
 
-void cmd_echo(Ctx& c) { c.out.bulk(c.arg(1)); }
+void cmd_echo(Ctx& c) {
+  c.out.bulk(c.arg(1));
+}
 
 void cmd_quit(Ctx& c) {
   c.out.ok();
@@ -96,10 +98,10 @@ std::string age_text(Clock::time_point since) {
 }
 
 std::string client_line(const Session& s) {
-  std::string line = fmt::format("id={} addr={} name={} age={} idle={} resp={} cmd={} cmds={}",
-                                 s.id(), s.peer(), s.name, age_text(s.created),
-                                 age_text(s.last_active), s.resp(),
-                                 s.last_command.empty() ? "NULL" : s.last_command, s.commands);
+  std::string line =
+      fmt::format("id={} addr={} name={} age={} idle={} resp={} cmd={} cmds={}", s.id(), s.peer(),
+                  s.name, age_text(s.created), age_text(s.last_active), s.resp(),
+                  s.last_command.empty() ? "NULL" : s.last_command, s.commands);
   if (const Waiter* w = const_cast<Session&>(s).waiter()) {
     auto waited = std::chrono::duration<double>(Clock::now() - w->since).count();
     std::string what = w->what;
@@ -373,8 +375,8 @@ void cmd_command(Ctx& c) {
 
 void register_server_commands(Engine& e) {
   using namespace flag;
-  e.register_command({"PING", -1, noauth | fast, cmd_ping, "Answer PONG, or the message",
-                      "[message]"});
+  e.register_command(
+      {"PING", -1, noauth | fast, cmd_ping, "Answer PONG, or the message", "[message]"});
   e.register_command({"ECHO", 2, fast, cmd_echo, "Answer the message", "message"});
   e.register_command({"QUIT", -1, noauth | fast, cmd_quit, "Close the connection", ""});
   e.register_command({"HELLO", -1, noauth | fast, cmd_hello,
@@ -384,8 +386,7 @@ void register_server_commands(Engine& e) {
                       "Connection commands: ID SETNAME GETNAME LIST KILL INFO",
                       "subcommand [arg ...]"});
   e.register_command({"INFO", -1, readonly, cmd_info,
-                      "Server state: server clients memory stats objects keyspace",
-                      "[section]"});
+                      "Server state: server clients memory stats objects keyspace", "[section]"});
   e.register_command({"SHUTDOWN", -1, admin, cmd_shutdown,
                       "Stop the server: waiters get an error, the socket file is removed",
                       "[NOSAVE|SAVE]"});

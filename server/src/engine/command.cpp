@@ -73,7 +73,8 @@ WaitOptions parse_wait_options(std::span<const std::string_view> args, std::size
       double secs = parse_double(args[++i], ErrorCode::err);
       // A year is "forever" for any real program; larger values would overflow
       // the clock.
-      if (secs < 0 || !std::isfinite(secs)) fail(ErrorCode::err, "timeout is negative or not finite");
+      if (secs < 0 || !std::isfinite(secs))
+        fail(ErrorCode::err, "timeout is negative or not finite");
       if (secs > 365.0 * 24 * 3600) secs = 365.0 * 24 * 3600;
       o.timeout = std::chrono::nanoseconds(static_cast<std::int64_t>(secs * 1e9));
     } else if (allow_nowait && keyword_is(args[i], "NOWAIT")) {

@@ -5,7 +5,9 @@ namespace procshare::server {
 Session::Session(ClientId id, Transport transport, std::string peer)
     : id_(id), transport_(transport), peer_(std::move(peer)) {}
 
-Session::~Session() { abandon(); }
+Session::~Session() {
+  abandon();
+}
 
 Waiter& Session::park(WaitQueue& queue, Waiter w) {
   waiter_ = std::make_unique<Waiter>(std::move(w));
@@ -48,9 +50,13 @@ Session::Held& Session::held(const std::shared_ptr<Object>& obj) {
   return h;
 }
 
-void Session::hold(const std::shared_ptr<Object>& obj) { held(obj).owns = true; }
+void Session::hold(const std::shared_ptr<Object>& obj) {
+  held(obj).owns = true;
+}
 
-void Session::add_ref(const std::shared_ptr<Object>& obj, std::int64_t n) { held(obj).refs += n; }
+void Session::add_ref(const std::shared_ptr<Object>& obj, std::int64_t n) {
+  held(obj).refs += n;
+}
 
 std::int64_t Session::refs_on(const Object* obj) const {
   auto it = held_.find(obj);

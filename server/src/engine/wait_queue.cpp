@@ -8,7 +8,9 @@
 
 namespace procshare::server {
 
-WaitQueue::WaitQueue(Object& owner) : owner_(owner) { owner.wait_queues_.push_back(this); }
+WaitQueue::WaitQueue(Object& owner) : owner_(owner) {
+  owner.wait_queues_.push_back(this);
+}
 
 WaitQueue::~WaitQueue() {
   // The owner is going away; any waiter still here must not point at us.

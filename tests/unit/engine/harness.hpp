@@ -105,17 +105,17 @@ class Harness {
 // Assertion helpers.
 inline ::testing::AssertionResult is_error(const Reply& r, std::string_view code) {
   if (r.type == Reply::Type::error && r.error_code() == code) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "expected -" << code << ", got type "
-                                       << static_cast<int>(r.type) << " '" << r.str << "' "
-                                       << r.integer;
+  return ::testing::AssertionFailure()
+         << "expected -" << code << ", got type " << static_cast<int>(r.type) << " '" << r.str
+         << "' " << r.integer;
 }
 inline ::testing::AssertionResult is_int(const Reply& r, std::int64_t v) {
   if ((r.type == Reply::Type::integer || r.type == Reply::Type::boolean) && r.integer == v) {
     return ::testing::AssertionSuccess();
   }
-  return ::testing::AssertionFailure() << "expected :" << v << ", got type "
-                                       << static_cast<int>(r.type) << " '" << r.str << "' "
-                                       << r.integer;
+  return ::testing::AssertionFailure()
+         << "expected :" << v << ", got type " << static_cast<int>(r.type) << " '" << r.str << "' "
+         << r.integer;
 }
 inline ::testing::AssertionResult is_bulk(const Reply& r, std::string_view v) {
   if (r.type == Reply::Type::bulk && r.str == v) return ::testing::AssertionSuccess();
@@ -124,8 +124,8 @@ inline ::testing::AssertionResult is_bulk(const Reply& r, std::string_view v) {
 }
 inline ::testing::AssertionResult is_ok(const Reply& r) {
   if (r.type == Reply::Type::simple && r.str == "OK") return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "expected +OK, got type " << static_cast<int>(r.type)
-                                       << " '" << r.str << "'";
+  return ::testing::AssertionFailure()
+         << "expected +OK, got type " << static_cast<int>(r.type) << " '" << r.str << "'";
 }
 
 }  // namespace procshare::test

@@ -17,10 +17,10 @@ struct Config {
   std::optional<std::string> authkey;
   protocol::Limits limits;
   std::size_t maxclients = 10000;
-  std::size_t max_objects = 0;  // 0 = unlimited
+  std::size_t max_objects = 0;                         // 0 = unlimited
   std::size_t max_output_buffer = 256u * 1024 * 1024;  // replies queued for one client
-  std::chrono::seconds idle_timeout{0};                  // 0 = never
-  int tcp_keepalive = 15;                                // seconds idle before probes; 0 = off
+  std::chrono::seconds idle_timeout{0};                // 0 = never
+  int tcp_keepalive = 15;                              // seconds idle before probes; 0 = off
   std::string loglevel = "notice";
   bool help = false;
   bool version = false;

@@ -25,7 +25,7 @@ namespace procshare::server {
 struct Stats {
   std::uint64_t connections_received = 0;
   std::uint64_t commands_processed = 0;
-  std::uint64_t rejected_connections = 0;   // maxclients
+  std::uint64_t rejected_connections = 0;  // maxclients
   std::uint64_t protocol_errors = 0;
   std::uint64_t auth_failures = 0;
   std::uint64_t output_buffer_disconnects = 0;

@@ -21,8 +21,7 @@ struct TypeSpec {
   // (EXISTOK already removed). Throws CommandError (ERR / VALUEERROR) on a bad
   // option. Called with no options for implicit creation. The engine is there
   // for types that refer to other objects (a condition's LOCK name).
-  std::function<std::unique_ptr<Object>(Engine& engine,
-                                        std::span<const std::string_view> options)>
+  std::function<std::unique_ptr<Object>(Engine& engine, std::span<const std::string_view> options)>
       make;
   std::string summary;  // one line for HELP / docs
 };
