@@ -72,9 +72,8 @@ void cmd_create(Ctx& c) {
       c.out.ok();
       return;
     }
-    fail(ErrorCode::exists,
-         fmt::format("object '{}' exists as a {}{}", name, existing->type_name(),
-                     existok ? " with other options" : ""));
+    fail(ErrorCode::exists, fmt::format("object '{}' exists as a {}{}", name, existing->type_name(),
+                                        existok ? " with other options" : ""));
   }
   c.engine.add_object(name, made, false);
   c.out.ok();
@@ -98,6 +97,7 @@ void cmd_type(Ctx& c) {
 }
 
 void cmd_objects(Ctx& c) {
+  if (c.argc() > 2) fail(ErrorCode::err, "syntax error");  // one pattern, as Redis's KEYS
   std::string_view pattern = c.argc() > 1 ? c.arg(1) : std::string_view("*");
   std::vector<std::string_view> names;
   for (const auto& [name, obj] : c.engine.objects().all()) {
@@ -136,7 +136,19 @@ void cmd_ref_inc(Ctx& c) {
 void cmd_ref_dec(Ctx& c) {
   auto o = must_find(c, c.arg(1));
   if (o->refs() <= 0) fail(ErrorCode::valueerror, "reference count is already zero");
-  c.session.add_ref(o, -1);
+  // Drop this connection's own reference if it has one, else one that another
+  // connection holds: each reference then goes once, by REF.DEC or when its
+  // holder closes, never both (which would take the count below zero).
+  Session* holder = &c.session;
+  if (c.session.refs_on(o.get()) <= 0) {
+    for (const auto& [id, s] : c.engine.sessions()) {
+      if (s->refs_on(o.get()) > 0) {
+        holder = s.get();
+        break;
+      }
+    }
+  }
+  holder->add_ref(o, -1);
   c.out.integer(c.engine.change_refs(*o, -1));
 }
 
@@ -160,18 +172,18 @@ void register_object_commands(Engine& e) {
   e.register_command({"CREATE", -3, write, cmd_create,
                       "Create an object (name * for an anonymous, reference-counted one)",
                       "type name [option ...] [EXISTOK]"});
-  e.register_command({"DEL", -2, write, cmd_del, "Delete objects; their waiters get NOTFOUND",
-                      "name [name ...]"});
-  e.register_command({"EXISTS", -2, readonly | fast, cmd_exists, "Count the names that exist",
-                      "name [name ...]"});
-  e.register_command({"TYPE", 2, readonly | fast, cmd_type, "The type of an object, or none",
-                      "name"});
-  e.register_command({"OBJECTS", -1, readonly, cmd_objects, "Names matching a glob pattern",
-                      "[pattern]"});
+  e.register_command(
+      {"DEL", -2, write, cmd_del, "Delete objects; their waiters get NOTFOUND", "name [name ...]"});
+  e.register_command(
+      {"EXISTS", -2, readonly | fast, cmd_exists, "Count the names that exist", "name [name ...]"});
+  e.register_command(
+      {"TYPE", 2, readonly | fast, cmd_type, "The type of an object, or none", "name"});
+  e.register_command(
+      {"OBJECTS", -1, readonly, cmd_objects, "Names matching a glob pattern", "[pattern]"});
   e.register_command({"DESCRIBE", 2, readonly, cmd_describe,
                       "Type, size, references, waiters and state of an object", "name"});
-  e.register_command({"REF.INC", 2, write | fast, cmd_ref_inc,
-                      "Add a reference held by this connection", "name"});
+  e.register_command(
+      {"REF.INC", 2, write | fast, cmd_ref_inc, "Add a reference held by this connection", "name"});
   e.register_command({"REF.DEC", 2, write | fast, cmd_ref_dec,
                       "Drop a reference; an anonymous object goes at zero", "name"});
   e.register_command({"METHODS", 2, readonly, cmd_methods, "The commands of a type", "type"});
