@@ -28,6 +28,14 @@ bool ObjectRegistry::erase(std::string_view name) {
   return true;
 }
 
+std::shared_ptr<Object> ObjectRegistry::take(std::string_view name) {
+  auto it = map_.find(name);
+  if (it == map_.end()) return nullptr;
+  std::shared_ptr<Object> obj = std::move(it->second);
+  map_.erase(it);
+  return obj;
+}
+
 std::string ObjectRegistry::anonymous_name() {
   for (;;) {
     std::string name = "anon:" + std::to_string(next_anonymous_++);

@@ -26,6 +26,9 @@ class ObjectRegistry {
   void insert(std::string_view name, std::shared_ptr<Object> obj);
   // Removes the object; its waiters get -NOTFOUND. False when absent.
   bool erase(std::string_view name);
+  // Removes the object without ending its waits, to insert it under another
+  // name (Redis RENAME): its waiters follow it. nullptr when absent.
+  std::shared_ptr<Object> take(std::string_view name);
   // A fresh name for an anonymous object ("anon:<n>").
   std::string anonymous_name();
   std::size_t size() const { return map_.size(); }

@@ -1,0 +1,127 @@
+// Server commands that Redis tools send: SELECT, CONFIG GET (what redis-cli
+// and redis-benchmark ask for at start), CONFIG SET (refused: procshare is
+// configured by its flags), DBSIZE, FLUSHALL / FLUSHDB, TIME. procshare has
+// one keyspace, so it is database 0 and there is no other.
+// (PING, ECHO, HELLO, AUTH, CLIENT, INFO, COMMAND are procshare's own:
+// server_commands.cpp, auth_commands.cpp.)
+#include <fmt/format.h>
+
+#include <chrono>
+#include <utility>
+#include <vector>
+
+#include "redis_glue.hpp"
+
+namespace procshare::server::redis {
+
+namespace {
+
+void cmd_select(Ctx& c) {
+  if (int_arg(c.arg(1)) != 0) fail(ErrorCode::err, "DB index is out of range");
+  c.out.ok();
+}
+
+// The parameters CONFIG GET knows, with procshare's actual values where it
+// has one. The authkey is never reported.
+std::vector<std::pair<std::string, std::string>> config_params(Engine& e) {
+  const Config& cfg = e.config();
+  std::string port = "0";
+  if (e.server_info) {
+    Fields f;
+    e.server_info(f);
+    for (const auto& [k, v] : f.items()) {
+      if (k == "tcp_port" && std::holds_alternative<std::int64_t>(v)) {
+        port = std::to_string(std::get<std::int64_t>(v));
+      }
+    }
+  }
+  return {
+      {"appendonly", "no"},
+      {"appendfsync", "no"},
+      {"bind", "127.0.0.1"},
+      {"cluster-enabled", "no"},
+      {"databases", "1"},
+      {"io-threads", "1"},
+      {"loglevel", cfg.loglevel},
+      {"maxclients", std::to_string(cfg.maxclients)},
+      {"maxmemory", "0"},
+      {"maxmemory-policy", "noeviction"},
+      {"port", port},
+      {"proto-max-bulk-len", std::to_string(cfg.limits.max_bulk)},
+      {"protected-mode", cfg.authkey ? "no" : "yes"},
+      {"save", ""},
+      {"tcp-keepalive", std::to_string(cfg.tcp_keepalive)},
+      {"timeout", std::to_string(cfg.idle_timeout.count())},
+      {"unixsocket", cfg.unix_path.value_or("")},
+  };
+}
+
+void cmd_config(Ctx& c) {
+  std::string_view sub = c.arg(1);
+  if (keyword_is(sub, "GET") && c.argc() >= 3) {
+    std::vector<std::pair<std::string, std::string>> found;
+    for (auto& param : config_params(c.engine)) {
+      for (std::size_t i = 2; i < c.argc(); ++i) {
+        if (glob_match(c.arg(i), param.first, /*nocase=*/true)) {
+          found.push_back(std::move(param));
+          break;
+        }
+      }
+    }
+    c.out.map(found.size());
+    for (const auto& [k, v] : found) {
+      c.out.bulk(k);
+      c.out.bulk(v);
+    }
+  } else if (keyword_is(sub, "SET") || keyword_is(sub, "REWRITE") || keyword_is(sub, "RESETSTAT")) {
+    fail(ErrorCode::err, fmt::format("CONFIG {} is not supported: procshare is configured by its "
+                                     "command-line flags",
+                                     sub));
+  } else {
+    fail(ErrorCode::err,
+         fmt::format("unknown subcommand or wrong number of arguments for 'CONFIG|{}'", sub));
+  }
+}
+
+void cmd_dbsize(Ctx& c) {
+  c.out.integer(static_cast<std::int64_t>(c.engine.objects().size()));
+}
+
+// Deletes every object; clients waiting on any of them get -NOTFOUND.
+void cmd_flushall(Ctx& c) {
+  if (c.argc() > 2) syntax_error();
+  if (c.argc() == 2 && !keyword_is(c.arg(1), "ASYNC") && !keyword_is(c.arg(1), "SYNC")) {
+    syntax_error();
+  }
+  c.engine.objects().clear();
+  c.out.ok();
+}
+
+void cmd_time(Ctx& c) {
+  using namespace std::chrono;
+  const auto us = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+  c.out.array(2);
+  c.out.bulk(std::to_string(us / 1'000'000));
+  c.out.bulk(std::to_string(us % 1'000'000));
+}
+
+}  // namespace
+
+void register_admin_commands(Engine& e) {
+  using namespace flag;
+  e.register_command(spec("SELECT", 2, fast, cmd_select,
+                          "Redis SELECT: procshare has one keyspace, database 0", "index"));
+  e.register_command(spec("CONFIG", -2, admin, cmd_config,
+                          "Redis CONFIG GET of the settings Redis tools ask for; SET unsupported",
+                          "GET parameter [parameter ...]"));
+  e.register_command(
+      spec("DBSIZE", 1, readonly | fast, cmd_dbsize, "Redis DBSIZE: the number of objects", ""));
+  e.register_command(spec("FLUSHALL", -1, write | admin, cmd_flushall,
+                          "Delete every object; their waiters get NOTFOUND", "[ASYNC|SYNC]"));
+  e.register_command(spec("FLUSHDB", -1, write | admin, cmd_flushall,
+                          "Delete every object; their waiters get NOTFOUND", "[ASYNC|SYNC]"));
+  e.register_command(
+      spec("TIME", 1, readonly | fast, cmd_time, "Redis TIME: unix seconds and microseconds", ""));
+}
+
+}  // namespace procshare::server::redis

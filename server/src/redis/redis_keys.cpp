@@ -1,0 +1,197 @@
+// Redis keyspace commands: KEYS SCAN RENAME RENAMENX UNLINK and the expiry
+// family. DEL, EXISTS and TYPE are procshare's own (object_commands.cpp);
+// TYPE answers procshare's type names (value, dict, list, set, ...).
+//
+// SCAN's cursor is a position in a fixed order of all possible names (a
+// 63-bit hash of the name), not in a table that rehashes: a call returns the
+// next COUNT names whose hash is >= the cursor and the cursor just after the
+// last one. So a name present for the whole scan is returned exactly once,
+// however the keyspace changes meanwhile, and the cursor is a plain integer
+// as Redis clients expect. Each call costs O(number of keys).
+//
+// procshare keys never expire: EXPIRE and friends reply -ERR, TTL -1.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <functional>
+#include <vector>
+
+#include "redis_glue.hpp"
+
+namespace procshare::server::redis {
+
+namespace {
+
+constexpr std::uint64_t kHashMask = (std::uint64_t{1} << 63) - 1;
+
+// Stable for the life of the process, which is all a cursor needs.
+std::uint64_t name_hash(std::string_view name) {
+  return std::hash<std::string_view>{}(name)&kHashMask;
+}
+
+// A Redis type word for SCAN ... TYPE: Redis's names map to procshare's.
+std::string_view procshare_type(std::string_view word) {
+  if (keyword_is(word, "STRING")) return kString;
+  if (keyword_is(word, "HASH")) return kHash;
+  if (keyword_is(word, "LIST")) return kList;
+  if (keyword_is(word, "SET")) return kSet;
+  return word;
+}
+
+void cmd_keys(Ctx& c) {
+  std::vector<std::string_view> names;
+  for (const auto& [name, obj] : c.engine.objects().all()) {
+    if (glob_match(c.arg(1), name)) names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  c.out.array(names.size());
+  for (auto n : names) c.out.bulk(n);
+}
+
+void cmd_scan(Ctx& c) {
+  std::uint64_t cursor = 0;
+  {
+    std::string_view s = c.arg(1);
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), cursor);
+    if (s.empty() || ec != std::errc() || p != s.data() + s.size()) {
+      fail(ErrorCode::err, "invalid cursor");
+    }
+  }
+  std::optional<std::string_view> match, type;
+  std::size_t count = 10;
+  for (std::size_t i = 2; i < c.argc(); i += 2) {
+    if (i + 1 >= c.argc()) syntax_error();
+    if (keyword_is(c.arg(i), "MATCH")) {
+      match = c.arg(i + 1);
+    } else if (keyword_is(c.arg(i), "COUNT")) {
+      const std::int64_t n = int_arg(c.arg(i + 1));
+      if (n < 1) syntax_error();
+      count = static_cast<std::size_t>(std::min<std::int64_t>(n, 1'000'000));
+    } else if (keyword_is(c.arg(i), "TYPE")) {
+      type = procshare_type(c.arg(i + 1));
+    } else {
+      syntax_error();
+    }
+  }
+
+  // The names at or after the cursor, in hash order: the first `count` of
+  // them (and any that share the last one's hash, so that no name is skipped
+  // by the next cursor) are this page.
+  std::vector<std::pair<std::uint64_t, const std::string*>> ahead;
+  for (const auto& [name, obj] : c.engine.objects().all()) {
+    const std::uint64_t h = name_hash(name);
+    if (h >= cursor) ahead.emplace_back(h, &name);
+  }
+  std::uint64_t next = 0;
+  if (ahead.size() > count) {
+    auto nth = ahead.begin() + static_cast<std::ptrdiff_t>(count - 1);
+    std::nth_element(ahead.begin(), nth, ahead.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    const std::uint64_t last = nth->first;
+    std::erase_if(ahead, [last](const auto& e) { return e.first > last; });
+    // `last` < 2^63 - 1 here: something hashes above it.
+    next = last + 1;
+  }
+
+  std::vector<std::string_view> page;
+  for (const auto& [h, name] : ahead) {
+    if (match && !glob_match(*match, *name)) continue;
+    if (type) {
+      Object* o = c.engine.objects().find_raw(*name);
+      if (!o || o->type_name() != *type) continue;
+    }
+    page.push_back(*name);
+  }
+  c.out.array(2);
+  c.out.bulk(std::to_string(next));
+  c.out.array(page.size());
+  for (auto n : page) c.out.bulk(n);
+}
+
+// Moves src to dst; the object keeps its waiters and references.
+void rename(Ctx& c, bool only_if_free) {
+  std::string_view src = c.arg(1);
+  std::string_view dst = c.arg(2);
+  ObjectRegistry& objects = c.engine.objects();
+  if (!objects.find_raw(src)) fail(ErrorCode::err, "no such key");
+  if (dst.empty() || dst.size() > 512) fail(ErrorCode::err, "object names are 1 to 512 bytes");
+  if (src == dst) {
+    if (only_if_free) {
+      c.out.integer(0);
+    } else {
+      c.out.ok();
+    }
+    return;
+  }
+  if (objects.find_raw(dst)) {
+    if (only_if_free) {
+      c.out.integer(0);
+      return;
+    }
+    c.engine.delete_object(dst);  // its waiters get -NOTFOUND, as for DEL
+  }
+  objects.insert(dst, objects.take(src));
+  if (only_if_free) {
+    c.out.integer(1);
+  } else {
+    c.out.ok();
+  }
+}
+
+void cmd_rename(Ctx& c) {
+  rename(c, false);
+}
+void cmd_renamenx(Ctx& c) {
+  rename(c, true);
+}
+
+void cmd_unlink(Ctx& c) {
+  std::int64_t n = 0;
+  for (std::size_t i = 1; i < c.argc(); ++i) n += c.engine.delete_object(c.arg(i)) ? 1 : 0;
+  c.out.integer(n);
+}
+
+void cmd_expire(Ctx& c) {
+  fail(ErrorCode::err,
+       fmt::format("{} is not supported: procshare keys do not expire", c.command.name));
+}
+
+// TTL / PTTL: -2 for a missing key, -1 (no expiry) for any other.
+void cmd_ttl(Ctx& c) {
+  c.out.integer(c.engine.objects().find_raw(c.arg(1)) ? -1 : -2);
+}
+
+void cmd_persist(Ctx& c) {
+  c.out.integer(0);  // nothing to persist: no key has an expiry
+}
+
+}  // namespace
+
+void register_key_commands(Engine& e) {
+  using namespace flag;
+  auto add = [&](std::string name, int arity, std::uint32_t flags, Handler h, std::string summary,
+                 std::string args) {
+    e.register_command(
+        spec(std::move(name), arity, flags, std::move(h), std::move(summary), std::move(args)));
+  };
+  add("KEYS", 2, readonly, cmd_keys, "Redis KEYS: the names matching a glob, sorted", "pattern");
+  add("SCAN", -2, readonly, cmd_scan,
+      "Redis SCAN with a cursor that survives changes; TYPE takes Redis or procshare names",
+      "cursor [MATCH pattern] [COUNT count] [TYPE type]");
+  add("RENAME", 3, write, cmd_rename, "Redis RENAME: the object moves with its waiters",
+      "key newkey");
+  add("RENAMENX", 3, write, cmd_renamenx, "Redis RENAMENX", "key newkey");
+  add("UNLINK", -2, write, cmd_unlink, "Redis UNLINK: the same as DEL", "key [key ...]");
+  for (const char* name : {"EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT"}) {
+    add(name, -3, write, cmd_expire, "Unsupported: procshare keys do not expire",
+        "key time [NX|XX|GT|LT]");
+  }
+  add("TTL", 2, readonly | fast, cmd_ttl, "Redis TTL: -1 (keys do not expire), -2 if missing",
+      "key");
+  add("PTTL", 2, readonly | fast, cmd_ttl, "Redis PTTL: -1 (keys do not expire), -2 if missing",
+      "key");
+  add("PERSIST", 2, write | fast, cmd_persist, "Redis PERSIST: always 0 (nothing expires)", "key");
+}
+
+}  // namespace procshare::server::redis
