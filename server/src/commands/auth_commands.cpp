@@ -16,10 +16,11 @@ namespace {
 namespace auth = protocol::auth;
 constexpr std::chrono::milliseconds kFailureDelay{100};
 
-void refuse(Ctx& c, std::string_view message, bool close) {
+// A failed AUTH.PROVE: -WRONGPASS after the delay, then the connection closes.
+void refuse(Ctx& c, std::string_view message) {
   ++c.engine.stats().auth_failures;
   c.session.reply_delay = kFailureDelay;
-  c.session.close_after_reply = close;
+  c.session.close_after_reply = true;
   c.out.error("WRONGPASS", message);
 }
 
@@ -27,7 +28,7 @@ void cmd_auth(Ctx& c) {
   if (c.argc() > 3) fail(ErrorCode::err, "syntax error");
   std::string_view user = c.argc() == 3 ? c.arg(1) : std::string_view("default");
   authenticate_plain(c, user, c.arg(c.argc() - 1));
-  if (c.session.authenticated) c.out.ok();
+  c.out.ok();
 }
 
 void cmd_challenge(Ctx& c) {
@@ -46,16 +47,16 @@ void cmd_prove(Ctx& c) {
   c.session.auth_nonce.clear();
   std::string_view proof = c.arg(1), client_nonce = c.arg(2);
   if (server_nonce.empty()) {
-    refuse(c, "no pending AUTH.CHALLENGE on this connection", true);
+    refuse(c, "no pending AUTH.CHALLENGE on this connection");
     return;
   }
   if (!auth::is_nonce_hex(client_nonce)) {
-    refuse(c, "the client nonce must be 64 lowercase hex characters", true);
+    refuse(c, "the client nonce must be 64 lowercase hex characters");
     return;
   }
   std::string expected = auth::client_proof(*key, server_nonce, client_nonce);
   if (!auth::equal_constant_time(expected, proof)) {
-    refuse(c, "invalid proof: the authkey does not match", true);
+    refuse(c, "invalid proof: the authkey does not match");
     return;
   }
   c.session.authenticated = true;
@@ -72,14 +73,20 @@ void authenticate_plain(Ctx& c, std::string_view user, std::string_view password
          "Are you sure your configuration is correct?");
   }
   if (!c.session.is_local()) {
+    // Refused before the key is looked at: the network must learn nothing.
+    ++c.engine.stats().auth_failures;
     fail(ErrorCode::err, "plaintext AUTH refused on a network address; use AUTH.CHALLENGE");
   }
   // Compare both, always, so timing says nothing about which one was wrong.
   bool user_ok = auth::equal_constant_time(user, "default");
   bool key_ok = auth::equal_constant_time(password, *key);
   if (!(user_ok && key_ok)) {
-    refuse(c, "invalid username-password pair or user is disabled.", false);
-    return;
+    // Thrown, not written: the caller (AUTH, HELLO) then writes nothing more,
+    // even on a connection that was already authenticated (which stays so,
+    // as in Redis). The connection is kept; only its reply is delayed.
+    ++c.engine.stats().auth_failures;
+    c.session.reply_delay = kFailureDelay;
+    fail(ErrorCode::wrongpass, "invalid username-password pair or user is disabled.");
   }
   c.session.authenticated = true;
 }
@@ -92,7 +99,8 @@ void register_auth_commands(Engine& e) {
   e.register_command({"AUTH.CHALLENGE", 1, noauth | fast, cmd_challenge,
                       "Start the HMAC challenge-response: returns the server nonce", ""});
   e.register_command({"AUTH.PROVE", 3, noauth | fast, cmd_prove,
-                      "Answer the challenge; returns the server's own proof", "proof client-nonce"});
+                      "Answer the challenge; returns the server's own proof",
+                      "proof client-nonce"});
 }
 
 }  // namespace procshare::server

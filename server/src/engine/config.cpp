@@ -3,8 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <string_view>
 
@@ -17,7 +19,9 @@ namespace procshare::server {
 
 namespace {
 
-[[noreturn]] void bad(const std::string& msg) { throw std::invalid_argument(msg); }
+[[noreturn]] void bad(const std::string& msg) {
+  throw std::invalid_argument(msg);
+}
 
 // "123", "64k", "512mb", "1g": a byte size.
 std::size_t parse_size(std::string_view flag, std::string_view text) {
@@ -28,11 +32,18 @@ std::size_t parse_size(std::string_view flag, std::string_view text) {
   }
   std::string_view unit(p, static_cast<std::size_t>(text.data() + text.size() - p));
   std::size_t mult = 1;
-  if (unit.empty() || unit == "b") mult = 1;
-  else if (unit == "k" || unit == "kb") mult = 1024;
-  else if (unit == "m" || unit == "mb") mult = 1024 * 1024;
-  else if (unit == "g" || unit == "gb") mult = 1024 * 1024 * 1024;
-  else bad(fmt::format("{}: unknown size unit '{}'", flag, unit));
+  if (unit.empty() || unit == "b")
+    mult = 1;
+  else if (unit == "k" || unit == "kb")
+    mult = 1024;
+  else if (unit == "m" || unit == "mb")
+    mult = 1024 * 1024;
+  else if (unit == "g" || unit == "gb")
+    mult = 1024 * 1024 * 1024;
+  else
+    bad(fmt::format("{}: unknown size unit '{}'", flag, unit));
+  if (v > static_cast<std::size_t>(-1) / mult)
+    bad(fmt::format("{}: '{}' is too large", flag, text));
   return v * mult;
 }
 
@@ -47,10 +58,14 @@ long parse_number(std::string_view flag, std::string_view text, long lo, long hi
 
 std::string read_authkey_file(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) bad(fmt::format("--authkey-file {}: cannot stat it", path));
+  if (::stat(path.c_str(), &st) != 0) {
+    bad(fmt::format("--authkey-file {}: {}", path, std::strerror(errno)));
+  }
+  if (!S_ISREG(st.st_mode)) bad(fmt::format("--authkey-file {}: not a regular file", path));
   // Like ssh with private keys: a key others can read is no secret.
   if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-    bad(fmt::format("--authkey-file {}: permissions {:o} are too open; the key must be readable "
+    bad(
+        fmt::format("--authkey-file {}: permissions {:o} are too open; the key must be readable "
                     "by its owner only (chmod 600 {})",
                     path, st.st_mode & 0777, path));
   }
@@ -86,7 +101,8 @@ Security:
 Limits:
   --maxclients N          connections served at once (default 10000)
   --max-objects N         objects held at once (default 0 = unlimited)
-  --max-output-buffer SZ  replies queued for one client before it is cut off (default 256mb)
+  --max-output-buffer SZ  unread replies one client may have queued before it is
+                          disconnected (default 256mb; 0 = no limit)
   --max-bulk SZ           largest bulk string (default 512mb)
   --max-array N           most elements in one request (default 1048576)
   --max-inline SZ         longest inline command line (default 64k)

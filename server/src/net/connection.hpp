@@ -1,10 +1,12 @@
 #pragma once
 // One client connection: a coroutine that reads bytes, parses requests,
-// executes them on the engine and writes the replies back, one write per batch
-// of pipelined requests. A parked (blocked) request suspends only this
+// executes them on the engine and writes the replies back, without ever
+// blocking on its socket. A parked (blocked) request suspends only this
 // coroutine: it waits on a timer that the engine's wake-up cancels (the timer
-// is the condition variable), racing a read so that a disconnect is seen at
-// once. Works over any Asio stream socket (Unix or TCP).
+// is the condition variable), racing the socket's readiness so that a
+// disconnect is seen at once. It enforces the per-connection limits (output
+// buffer, idle timeout, pre-authentication request sizes). Works over any
+// Asio stream socket (Unix or TCP). Design notes in connection.cpp.
 #include <asio.hpp>
 
 #include "procshare/server/engine.hpp"
@@ -19,6 +21,10 @@ class Connection {
   // Graceful stop: flush what is queued, then close.
   virtual void stop() = 0;
 };
+
+// The limits before authentication on a keyed server (PROTOCOL.md §2): the
+// stricter of Limits::pre_auth() and the configured ones.
+protocol::Limits pre_auth_limits(const protocol::Limits& configured);
 
 // Spawns the coroutine serving `socket` on the socket's executor.
 void serve_unix(Server& server, Engine& engine, asio::local::stream_protocol::socket socket);

@@ -32,16 +32,47 @@ std::pair<std::string, std::string> split_host_port(const std::string& text) {
   return {host, text.substr(colon + 1)};
 }
 
+// "127.0.0.1:7379", "[::1]:7379"
+std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
+  return ep.address().is_v6() ? fmt::format("[{}]:{}", ep.address().to_string(), ep.port())
+                              : fmt::format("{}:{}", ep.address().to_string(), ep.port());
+}
+
 }  // namespace
 
 Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine) {
   engine_.server_info = [this](Fields& f) {
-    f.add("tcp_port", FieldValue(static_cast<std::int64_t>(tcp_ports_.empty() ? 0 : tcp_ports_[0])));
+    f.add("tcp_port",
+          FieldValue(static_cast<std::int64_t>(tcp_ports_.empty() ? 0 : tcp_ports_[0])));
     f.add("unix_socket", unix_path_);
+    std::string listeners;  // every TCP listener, for --tcp given more than once
+    for (const auto& a : tcp_acceptors_) {
+      asio::error_code ec;
+      auto ep = a->local_endpoint(ec);
+      if (ec) continue;
+      if (!listeners.empty()) listeners += ',';
+      listeners += endpoint_text(ep);
+    }
+    f.add("tcp_listeners", listeners);
+    // The limits in force (issue 4: shown in --help and INFO).
+    const Config& c = engine_.config();
+    f.add("protected_mode", c.authkey ? "no" : "yes");
+    f.add("max_output_buffer", c.max_output_buffer);
+    f.add("idle_timeout", static_cast<std::size_t>(c.idle_timeout.count()));
+    f.add("max_bulk", c.limits.max_bulk);
+    f.add("max_array", c.limits.max_array);
+    f.add("max_inline", c.limits.max_inline);
+    if (c.authkey) {
+      const protocol::Limits pre = pre_auth_limits(c.limits);
+      f.add("preauth_max_request", pre.max_request);
+      f.add("preauth_max_array", pre.max_array);
+    }
   };
 }
 
-Server::~Server() { engine_.server_info = nullptr; }
+Server::~Server() {
+  engine_.server_info = nullptr;
+}
 
 void Server::start() {
   // Protected mode (§1): without a key, only this machine may connect.
@@ -103,7 +134,7 @@ void Server::open_tcp(const std::string& host_port) {
   acceptor->listen(asio::socket_base::max_listen_connections);
   unsigned short bound = acceptor->local_endpoint().port();
   tcp_ports_.push_back(bound);
-  log::notice("listening on tcp://{}:{}", ep.address().to_string(), bound);
+  log::notice("listening on tcp://{}", endpoint_text(acceptor->local_endpoint()));
   asio::co_spawn(io_, accept_tcp(*acceptor), asio::detached);
   tcp_acceptors_.push_back(std::move(acceptor));
 }
@@ -119,8 +150,8 @@ namespace {
 // Accepts until the acceptor closes. Errors (out of file descriptors) back
 // off instead of spinning.
 template <class Acceptor, class Serve>
-awaitable<void> accept_loop(Acceptor& acceptor, Engine& engine, bool& stopping,
-                            std::function<bool()> over_limit, Serve serve) {
+awaitable<void> accept_loop(Acceptor& acceptor, bool& stopping, std::function<bool()> over_limit,
+                            Serve serve) {
   asio::steady_timer backoff(acceptor.get_executor());
   while (acceptor.is_open() && !stopping) {
     auto [ec, socket] = co_await acceptor.async_accept(as_tuple(use_awaitable));
@@ -132,12 +163,16 @@ awaitable<void> accept_loop(Acceptor& acceptor, Engine& engine, bool& stopping,
       continue;
     }
     if (over_limit()) {
+      // PROTOCOL.md §3: -LIMIT, then close. The reply is small enough for
+      // an empty socket buffer, so this blocking write does not block. The
+      // FIN goes out behind it before close(), so the client reads the error
+      // even if close() then resets a connection with unread requests.
       static constexpr std::string_view msg = "-LIMIT max number of clients reached\r\n";
       asio::error_code wec;
-      asio::write(socket, asio::buffer(msg), wec);  // small: fits the socket buffer
-      continue;                                     // closed as it goes out of scope
+      asio::write(socket, asio::buffer(msg), wec);
+      socket.shutdown(Acceptor::protocol_type::socket::shutdown_send, wec);
+      continue;  // closed as it goes out of scope
     }
-    (void)engine;
     serve(std::move(socket));
   }
 }
@@ -146,14 +181,14 @@ awaitable<void> accept_loop(Acceptor& acceptor, Engine& engine, bool& stopping,
 
 awaitable<void> Server::accept_unix(asio::local::stream_protocol::acceptor& acceptor) {
   co_await accept_loop(
-      acceptor, engine_, stopping_, [this] { return over_client_limit(); },
+      acceptor, stopping_, [this] { return over_client_limit(); },
       [this](asio::local::stream_protocol::socket s) { serve_unix(*this, engine_, std::move(s)); });
 }
 
 awaitable<void> Server::accept_tcp(asio::ip::tcp::acceptor& acceptor) {
   int keepalive = engine_.config().tcp_keepalive;
   co_await accept_loop(
-      acceptor, engine_, stopping_, [this] { return over_client_limit(); },
+      acceptor, stopping_, [this] { return over_client_limit(); },
       [this, keepalive](asio::ip::tcp::socket s) {
         serve_tcp(*this, engine_, std::move(s), keepalive);
       });

@@ -8,9 +8,9 @@
 namespace procshare::server {
 
 // Checks `password` against the authkey for `user` ("default" is the only
-// user). On success marks the session authenticated; on failure writes the
-// error (-WRONGPASS after a delay, or -ERR on a network address) and leaves it
-// unauthenticated.
+// user). On success marks the session authenticated and returns; on failure
+// throws CommandError (-WRONGPASS, with the session's reply delayed; -ERR on a
+// network address or on a server without a key) and changes nothing else.
 void authenticate_plain(Ctx& c, std::string_view user, std::string_view password);
 
 }  // namespace procshare::server
