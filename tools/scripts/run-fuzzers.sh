@@ -13,9 +13,13 @@ for fuzzer in "$build"/tests/fuzz/*_fuzz; do
   seeds="$root/tests/fuzz/corpus/$name"
   work=$(mktemp -d)
   [ -d "$seeds" ] && cp -r "$seeds"/. "$work"/
+  extra=()
+  dict="$root/tests/fuzz/${name}_fuzz.dict"
+  [ -f "$dict" ] && extra+=("-dict=$dict")
   echo "fuzzing $name for ${seconds}s"
-  "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    "$work" 2>&1 | tail -n 12
+  # pipefail makes a crash (non-zero exit) fail the run; the tail keeps the log short.
+  "$fuzzer" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 "${extra[@]}" "$work" 2>&1 | tail -n 12
   rm -rf "$work"
 done
 [ "$found" = 1 ] || { echo "no fuzz targets were built" >&2; exit 1; }
