@@ -1,0 +1,31 @@
+#pragma once
+// Where a server listens (PROTOCOL.md §1): a Unix socket path or a TCP
+// host and port, parsed from the address syntax shared by every client.
+#include <string>
+#include <string_view>
+
+namespace procshare {
+
+struct Address {
+  enum class Kind { unix_socket, tcp };
+  Kind kind = Kind::unix_socket;
+  std::string path = "/tmp/procshare.sock";  // unix
+  std::string host = "127.0.0.1";            // tcp
+  int port = 7379;
+
+  // "unix:/path", "tcp://host:port", "host:port" (TCP), "/path" (Unix); ""
+  // means the default Unix socket. "tcp://host" takes the default port; an
+  // IPv6 host is written in brackets ("tcp://[::1]:7379"). Throws
+  // std::invalid_argument with a clear message on a malformed address.
+  static Address parse(std::string_view text);
+
+  static Address unix_socket(std::string path);
+  static Address tcp(std::string host, int port);
+
+  // The canonical form: "unix:/path" or "tcp://host:port"; parse() reads it back.
+  std::string to_string() const;
+
+  friend bool operator==(const Address&, const Address&) = default;
+};
+
+}  // namespace procshare

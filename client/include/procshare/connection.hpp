@@ -1,0 +1,93 @@
+#pragma once
+// The low-level client: one blocking socket to a server, authenticated with
+// the challenge-response of PROTOCOL.md §4, speaking RESP. It sends commands
+// as arrays of bulk strings and returns parsed replies; error replies are
+// returned as values (throw_error() turns one into an exception).
+//
+// Not thread-safe: one thread at a time. procshare::Client adds locking and
+// per-process connections on top. After an I/O error or timeout the
+// connection is closed (the reply stream can no longer be trusted) and every
+// further call throws ConnectionError.
+#include <chrono>
+#include <initializer_list>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "procshare/address.hpp"
+#include "procshare/errors.hpp"
+#include "procshare/protocol/reply.hpp"
+
+namespace procshare {
+
+struct ConnectOptions {
+  std::optional<std::string> authkey;       // raw key bytes
+  std::optional<std::string> authkey_file;  // read as PROTOCOL §4 says; used if authkey unset
+  // if neither set: env PROCSHARE_AUTHKEY if present
+  std::chrono::milliseconds connect_timeout{5000};  // also bounds the handshake
+  std::chrono::milliseconds io_timeout{0};          // 0 = none (blocking commands may wait long)
+  int resp = 2;                                     // 3 sends HELLO 3
+  std::string client_name;                          // CLIENT SETNAME when not empty
+};
+
+// The key these options select: authkey, else the contents of authkey_file
+// (one trailing newline removed), else env PROCSHARE_AUTHKEY, else none.
+// Throws AuthError when the key file cannot be read.
+std::optional<std::string> resolve_authkey(const ConnectOptions& opts);
+
+class Connection {
+ public:
+  // Connects, then (when a key is selected) runs the mutual handshake, then
+  // HELLO 3 and CLIENT SETNAME as the options ask. Throws ConnectionError when
+  // the server cannot be reached in time, AuthError (WrongPass for a key the
+  // server refuses) when the handshake fails or the server cannot prove the key.
+  static Connection open(const Address& addr, const ConnectOptions& opts = {});
+
+  Connection() = default;  // closed
+  Connection(Connection&& other) noexcept;
+  Connection& operator=(Connection&& other) noexcept;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  // send + read one reply (error replies are returned, not thrown).
+  protocol::Reply call(std::span<const std::string_view> args);
+  protocol::Reply call(std::initializer_list<std::string_view> args);
+  // Appends a command to the output buffer; flush() writes it.
+  void send(std::span<const std::string_view> args);
+  void send(std::initializer_list<std::string_view> args);
+  void send_raw(std::string_view bytes);
+  void flush();
+  // The next reply (flushes first).
+  protocol::Reply read();
+
+  bool is_open() const { return fd_ >= 0; }
+  // Closes the socket without sending anything (safe in a forked child: the
+  // parent's copy of the socket stays open and untouched).
+  void close();
+  int fd() const { return fd_; }
+
+  std::chrono::milliseconds io_timeout() const { return io_timeout_; }
+  void set_io_timeout(std::chrono::milliseconds t) { io_timeout_ = t; }
+  int resp() const { return resp_; }
+
+ private:
+  explicit Connection(int fd) : fd_(fd) {}
+  void handshake(std::string_view key);
+  void require_open() const;
+  // Waits until fd is readable/writable or the I/O deadline passes.
+  void wait_io(short events, std::chrono::steady_clock::time_point deadline);
+  std::chrono::steady_clock::time_point deadline() const;
+  [[noreturn]] void fail_io(const std::string& what);
+
+  int fd_ = -1;
+  std::chrono::milliseconds io_timeout_{0};
+  int resp_ = 2;
+  std::string out_;
+  std::string in_;
+  std::size_t in_pos_ = 0;  // start of the reply being parsed in in_
+  protocol::ReplyParser parser_;
+};
+
+}  // namespace procshare

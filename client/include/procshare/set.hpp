@@ -1,0 +1,72 @@
+#pragma once
+// Set<T>: a shared set (PROTOCOL.md §6 "set"), Python's set proxy.
+#include <initializer_list>
+#include <ranges>
+#include <vector>
+
+#include "procshare/object.hpp"
+
+namespace procshare {
+
+template <codable T>
+class Set : public Object {
+ public:
+  Set() = default;
+  Set(Client client, std::string name, std::shared_ptr<detail::AnonRef> ref = nullptr)
+      : Object(std::move(client), std::move(name), std::move(ref)) {}
+
+  // Adds v; true if it was new.
+  bool add(const T& v) const { return cmd("SET.ADD", v).integer != 0; }
+  bool insert(const T& v) const { return add(v); }
+  // Adds every value in one command; returns how many were new.
+  template <std::ranges::input_range R>
+  std::size_t add_all(const R& values) const {
+    return many("SET.ADD", values);
+  }
+  std::size_t add_all(std::initializer_list<T> values) const {
+    return add_all(std::vector<T>(values));
+  }
+  // Removes v if present; true if it was.
+  bool discard(const T& v) const { return cmd("SET.DISCARD", v).integer != 0; }
+  template <std::ranges::input_range R>
+  std::size_t discard_all(const R& values) const {
+    return many("SET.DISCARD", values);
+  }
+  // Removes v; KeyError when absent.
+  void remove(const T& v) const { cmd("SET.REMOVE", v); }
+  bool contains(const T& v) const { return cmd("SET.HAS", v).integer != 0; }
+  std::size_t size() const { return static_cast<std::size_t>(cmd("SET.LEN").integer); }
+  bool empty() const { return size() == 0; }
+  // A snapshot of the members, in no particular order.
+  std::vector<T> members() const { return detail::decode_all<T>(cmd("SET.MEMBERS")); }
+  // Removes and returns some member; KeyError when empty.
+  T pop() const { return decode<T>(cmd("SET.POP")); }
+  void clear() const { cmd("SET.CLEAR"); }
+
+ private:
+  template <class R>
+  std::size_t many(std::string_view command, const R& values) const {
+    std::vector<std::string> args;
+    for (const auto& v : values) args.push_back(encode(T(v)));
+    if (args.empty()) return 0;
+    std::vector<std::string_view> views{command, name()};
+    views.insert(views.end(), args.begin(), args.end());
+    touch();
+    return static_cast<std::size_t>(client_.call(views).integer);
+  }
+};
+
+template <codable T>
+Set<T> Client::set(std::string_view name) const {
+  create("set", name);
+  return Set<T>(*this, std::string(name));
+}
+
+template <codable T>
+Set<T> Client::set() const {
+  auto ref = create_anonymous("set");
+  std::string name = ref->name;
+  return Set<T>(*this, std::move(name), std::move(ref));
+}
+
+}  // namespace procshare

@@ -1,0 +1,198 @@
+// ClientState: per-thread connections, the anchor connection, and the fork
+// handlers. See client_state.hpp and client.hpp for the design.
+#include "client_state.hpp"
+
+#include <pthread.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace procshare::detail {
+
+namespace {
+
+// Every live ClientState, for the fork handlers. Never destroyed: thread
+// exit and static destructors may still reach it at process exit.
+struct Registry {
+  std::mutex mu;
+  std::vector<ClientState*> states;
+};
+
+Registry& registry() {
+  static Registry* r = new Registry;
+  return *r;
+}
+
+std::atomic<std::uint64_t> next_id{1};
+
+// This thread's connections, one per ClientState it used. Only weak
+// references: the state owns its slots, so closing a Client closes them.
+struct ThreadSlots {
+  struct Entry {
+    std::uint64_t id;
+    std::weak_ptr<ClientState> state;
+    std::weak_ptr<Slot> slot;
+  };
+  std::vector<Entry> entries;
+
+  ~ThreadSlots() {
+    // The thread ends: close its connections, so the server releases what
+    // this thread held (locks are owned per connection).
+    for (auto& e : entries) {
+      auto st = e.state.lock();
+      auto slot = e.slot.lock();
+      if (st && slot) st->drop(slot);
+    }
+  }
+};
+
+thread_local ThreadSlots t_slots;
+
+void install_fork_handlers() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    ::pthread_atfork(&ClientState::fork_prepare, &ClientState::fork_parent,
+                     &ClientState::fork_child);
+  });
+}
+
+}  // namespace
+
+ClientState::ClientState(Address address, ConnectOptions options)
+    : address_(std::move(address)), options_(std::move(options)), id_(next_id++) {
+  install_fork_handlers();
+  std::lock_guard g(registry().mu);
+  registry().states.push_back(this);
+}
+
+ClientState::~ClientState() {
+  std::lock_guard g(registry().mu);
+  auto& v = registry().states;
+  v.erase(std::remove(v.begin(), v.end(), this), v.end());
+}
+
+Connection ClientState::open_connection() const {
+  return Connection::open(address_, options_);
+}
+
+std::shared_ptr<Slot> ClientState::thread_slot() {
+  const pid_t pid = ::getpid();
+  ThreadSlots::Entry* entry = nullptr;
+  for (auto& e : t_slots.entries) {
+    if (e.id != id_) continue;
+    entry = &e;
+    if (auto s = e.slot.lock()) {
+      if (s->pid == pid && s->conn.is_open()) return s;
+      // Stale: closed after an error, or inherited through a fork that
+      // bypassed the fork handlers. Closing our copy never affects the parent.
+      if (s->pid != pid) s->conn.close();
+      drop(s);
+    }
+    break;
+  }
+  auto slot = std::make_shared<Slot>();
+  slot->conn = open_connection();  // outside mu_: connecting may take a while
+  slot->pid = pid;
+  {
+    std::lock_guard g(mu_);
+    slots_.push_back(slot);
+  }
+  if (entry) {
+    entry->slot = slot;
+  } else {
+    // Forget entries of states that are gone, so a long-lived thread that
+    // used many short-lived clients does not grow this list.
+    std::erase_if(t_slots.entries, [](const auto& e) { return e.state.expired(); });
+    t_slots.entries.push_back({id_, weak_from_this(), slot});
+  }
+  return slot;
+}
+
+void ClientState::drop(const std::shared_ptr<Slot>& slot) {
+  std::lock_guard g(mu_);
+  std::erase(slots_, slot);
+}
+
+protocol::Reply ClientState::call(std::span<const std::string_view> args,
+                                  std::optional<std::optional<std::chrono::milliseconds>> wait) {
+  return with_connection([&](Connection& c) {
+    const auto saved = c.io_timeout();
+    if (wait && saved.count() > 0) {
+      // A blocking command may legitimately wait `wait` before its reply:
+      // the I/O timeout guards against a dead server, not against waiting.
+      c.set_io_timeout(*wait ? saved + **wait : std::chrono::milliseconds(0));
+    }
+    protocol::Reply r = c.call(args);
+    c.set_io_timeout(saved);
+    return r;
+  });
+}
+
+std::shared_ptr<Slot> ClientState::anchor_slot() {
+  const pid_t pid = ::getpid();
+  std::lock_guard g(mu_);
+  if (!anchor_ || anchor_->pid != pid) {
+    anchor_ = std::make_shared<Slot>();
+    anchor_->pid = pid;
+  }
+  return anchor_;
+}
+
+protocol::Reply ClientState::call_anchor(std::span<const std::string_view> args) {
+  std::shared_ptr<Slot> a = anchor_slot();
+  std::lock_guard g(a->anchor_mu);
+  // Opened lazily (most programs never make anonymous objects), and again
+  // after an error closed it.
+  if (!a->conn.is_open()) a->conn = open_connection();
+  return a->conn.call(args);
+}
+
+void ClientState::close_all() {
+  // Slots in use by other threads stay alive through their shared_ptr and
+  // close when that call returns; the next call opens a new connection.
+  std::lock_guard g(mu_);
+  slots_.clear();
+  anchor_.reset();
+}
+
+std::size_t ClientState::open_connections() {
+  std::lock_guard g(mu_);
+  return slots_.size() + (anchor_ ? 1 : 0);
+}
+
+void ClientState::fork_prepare() {
+  registry().mu.lock();
+  for (ClientState* s : registry().states) s->mu_.lock();
+}
+
+void ClientState::fork_parent() {
+  for (ClientState* s : registry().states) s->mu_.unlock();
+  registry().mu.unlock();
+}
+
+void ClientState::fork_child() {
+  // Only the forking thread exists here. Close the child's copies of the
+  // parent's sockets without writing a byte: the parent's connections stay
+  // open and their replies stay theirs; a copy left open would also keep the
+  // server from noticing when the parent closes or dies.
+  for (ClientState* s : registry().states) {
+    for (auto& slot : s->slots_) slot->conn.close();
+    s->slots_.clear();
+    if (s->anchor_) {
+      s->anchor_->conn.close();
+      if (s->anchor_->anchor_mu.try_lock()) {
+        s->anchor_->anchor_mu.unlock();
+        s->anchor_.reset();
+      } else {
+        // Another parent thread was using it: its mutex is locked forever in
+        // this process, so it is leaked rather than destroyed locked.
+        new std::shared_ptr<Slot>(std::move(s->anchor_));
+        s->anchor_ = nullptr;
+      }
+    }
+    s->mu_.unlock();
+  }
+  registry().mu.unlock();
+}
+
+}  // namespace procshare::detail

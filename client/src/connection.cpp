@@ -1,0 +1,354 @@
+// Connection: a blocking POSIX socket with a RESP encoder and the
+// incremental ReplyParser on top. Design points:
+// * every socket is SOCK_CLOEXEC, so a Manager's exec'd server or any
+//   child the user execs never inherits it;
+// * writes use MSG_NOSIGNAL: a server that went away is a ConnectionError,
+//   not a SIGPIPE that kills the user's process;
+// * deadlines are poll() timeouts, so a timeout never leaves half a reply
+//   behind unnoticed: the connection is closed instead.
+#include "procshare/connection.hpp"
+
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "procshare/protocol/handshake.hpp"
+
+namespace procshare {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace auth = protocol::auth;
+
+std::string errno_text(int err) {
+  return std::strerror(err);
+}
+
+// Bytes read from the socket at once; replies larger than this grow the buffer.
+constexpr std::size_t kReadChunk = 64 * 1024;
+
+void append_command(std::string& out, std::span<const std::string_view> args) {
+  out += '*';
+  out += std::to_string(args.size());
+  out += "\r\n";
+  for (std::string_view a : args) {
+    out += '$';
+    out += std::to_string(a.size());
+    out += "\r\n";
+    out.append(a);
+    out += "\r\n";
+  }
+}
+
+// Waits for a non-blocking connect to finish; returns 0 or the errno.
+int finish_connect(int fd, Clock::time_point deadline) {
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return ETIMEDOUT;
+    pollfd p{fd, POLLOUT, 0};
+    int r = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return errno;
+    if (r == 0) return ETIMEDOUT;
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) return errno;
+    return err;
+  }
+}
+
+int connect_with_deadline(int fd, const sockaddr* sa, socklen_t len, Clock::time_point deadline) {
+  int flags = ::fcntl(fd, F_GETFL);
+  ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+  int err = 0;
+  if (::connect(fd, sa, len) < 0) {
+    err = errno;
+    if (err == EINPROGRESS || err == EINTR) err = finish_connect(fd, deadline);
+  }
+  ::fcntl(fd, F_SETFL, flags);
+  return err;
+}
+
+int open_unix(const Address& addr, Clock::time_point deadline) {
+  sockaddr_un sa{};
+  sa.sun_family = AF_UNIX;
+  if (addr.path.empty() || addr.path.size() >= sizeof sa.sun_path) {
+    throw ConnectionError("Unix socket path is empty or too long: " + addr.path);
+  }
+  std::memcpy(sa.sun_path, addr.path.data(), addr.path.size());
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw ConnectionError("socket(): " + errno_text(errno));
+  int err = connect_with_deadline(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa, deadline);
+  if (err != 0) {
+    ::close(fd);
+    throw ConnectionError("cannot connect to " + addr.to_string() + ": " + errno_text(err));
+  }
+  return fd;
+}
+
+int open_tcp(const Address& addr, Clock::time_point deadline) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* list = nullptr;
+  std::string port = std::to_string(addr.port);
+  int gai = ::getaddrinfo(addr.host.c_str(), port.c_str(), &hints, &list);
+  if (gai != 0) {
+    throw ConnectionError("cannot resolve " + addr.host + ": " + ::gai_strerror(gai));
+  }
+  int err = ENOENT;
+  int fd = -1;
+  for (addrinfo* ai = list; ai != nullptr; ai = ai->ai_next) {
+    fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) {
+      err = errno;
+      continue;
+    }
+    err = connect_with_deadline(fd, ai->ai_addr, ai->ai_addrlen, deadline);
+    if (err == 0) break;
+    ::close(fd);
+    fd = -1;
+  }
+  ::freeaddrinfo(list);
+  if (fd < 0) {
+    throw ConnectionError("cannot connect to " + addr.to_string() + ": " + errno_text(err));
+  }
+  // Commands are small and answered one by one: Nagle would add latency.
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // Notice a server machine that vanished (the server does the same, §6).
+  ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+  return fd;
+}
+
+}  // namespace
+
+std::optional<std::string> resolve_authkey(const ConnectOptions& opts) {
+  if (opts.authkey) return opts.authkey;
+  if (opts.authkey_file) {
+    std::string error;
+    auto key = auth::read_key_file(*opts.authkey_file, &error);
+    if (!key) throw AuthError("cannot read authkey file " + *opts.authkey_file + ": " + error);
+    return key;
+  }
+  if (const char* env = std::getenv("PROCSHARE_AUTHKEY")) return std::string(env);
+  return std::nullopt;
+}
+
+Connection Connection::open(const Address& addr, const ConnectOptions& opts) {
+  std::optional<std::string> key = resolve_authkey(opts);
+  const auto deadline = Clock::now() + opts.connect_timeout;
+  Connection c(addr.kind == Address::Kind::unix_socket ? open_unix(addr, deadline)
+                                                       : open_tcp(addr, deadline));
+  // The handshake is bounded by what is left of the connect timeout: a
+  // server that accepts and then says nothing must not hang the client.
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  c.io_timeout_ = std::max(left, std::chrono::milliseconds(1));
+  if (key) c.handshake(*key);
+  if (opts.resp == 3) {
+    protocol::Reply r = c.call({"HELLO", "3"});
+    if (r.is_error()) throw_error(r);
+    c.resp_ = 3;
+  } else if (opts.resp != 2) {
+    throw std::invalid_argument("ConnectOptions::resp must be 2 or 3");
+  }
+  if (!opts.client_name.empty()) {
+    protocol::Reply r = c.call({"CLIENT", "SETNAME", opts.client_name});
+    if (r.is_error()) throw_error(r);
+  }
+  c.io_timeout_ = opts.io_timeout;
+  return c;
+}
+
+void Connection::handshake(std::string_view key) {
+  protocol::Reply challenge = call({"AUTH.CHALLENGE"});
+  if (challenge.is_error()) {
+    // A server without a key cannot prove it knows ours: mutual
+    // authentication means we refuse it rather than fall back to trusting it.
+    close();
+    throw AuthError("the server did not accept AUTH.CHALLENGE (" + challenge.str +
+                    "); it cannot prove it knows the authkey, refusing it");
+  }
+  if (challenge.type != protocol::Reply::Type::bulk || !auth::is_nonce_hex(challenge.str)) {
+    close();
+    throw AuthError("the server sent a malformed AUTH.CHALLENGE nonce; refusing it");
+  }
+  const std::string client_nonce = auth::random_nonce_hex();
+  const std::string proof = auth::client_proof(key, challenge.str, client_nonce);
+  protocol::Reply answer = call({"AUTH.PROVE", proof, client_nonce});
+  if (answer.is_error()) {
+    close();
+    if (answer.error_code() == "WRONGPASS") {
+      throw WrongPass("the server refused the authkey (wrong key?): " +
+                      std::string(answer.error_message()));
+    }
+    throw AuthError("AUTH.PROVE failed: " + answer.str);
+  }
+  const std::string expected = auth::server_proof(key, client_nonce, challenge.str);
+  if (answer.type != protocol::Reply::Type::bulk ||
+      !auth::equal_constant_time(answer.str, expected)) {
+    close();
+    throw AuthError("the server could not prove it knows the authkey; refusing it");
+  }
+}
+
+Connection::Connection(Connection&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)),
+      io_timeout_(other.io_timeout_),
+      resp_(other.resp_),
+      out_(std::move(other.out_)),
+      in_(std::move(other.in_)),
+      in_pos_(std::exchange(other.in_pos_, 0)),
+      parser_(std::move(other.parser_)) {}
+
+Connection& Connection::operator=(Connection&& other) noexcept {
+  if (this != &other) {
+    close();
+    fd_ = std::exchange(other.fd_, -1);
+    io_timeout_ = other.io_timeout_;
+    resp_ = other.resp_;
+    out_ = std::move(other.out_);
+    in_ = std::move(other.in_);
+    in_pos_ = std::exchange(other.in_pos_, 0);
+    parser_ = std::move(other.parser_);
+  }
+  return *this;
+}
+
+Connection::~Connection() {
+  close();
+}
+
+void Connection::close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  out_.clear();
+  in_.clear();
+  in_pos_ = 0;
+  parser_ = protocol::ReplyParser();
+}
+
+void Connection::require_open() const {
+  if (fd_ < 0) throw ConnectionError("the connection is closed");
+}
+
+void Connection::fail_io(const std::string& what) {
+  close();
+  throw ConnectionError(what);
+}
+
+Clock::time_point Connection::deadline() const {
+  if (io_timeout_.count() <= 0) return Clock::time_point::max();
+  return Clock::now() + io_timeout_;
+}
+
+void Connection::wait_io(short events, Clock::time_point deadline) {
+  if (deadline == Clock::time_point::max()) return;  // plain blocking I/O
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) fail_io("timed out waiting for the server");
+    pollfd p{fd_, events, 0};
+    int r = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (r > 0) return;
+    if (r == 0) fail_io("timed out waiting for the server");
+    if (errno != EINTR) fail_io("poll(): " + errno_text(errno));
+  }
+}
+
+protocol::Reply Connection::call(std::span<const std::string_view> args) {
+  send(args);
+  return read();
+}
+
+protocol::Reply Connection::call(std::initializer_list<std::string_view> args) {
+  return call(std::span<const std::string_view>(args.begin(), args.size()));
+}
+
+void Connection::send(std::span<const std::string_view> args) {
+  require_open();
+  append_command(out_, args);
+}
+
+void Connection::send(std::initializer_list<std::string_view> args) {
+  send(std::span<const std::string_view>(args.begin(), args.size()));
+}
+
+void Connection::send_raw(std::string_view bytes) {
+  require_open();
+  out_.append(bytes);
+}
+
+void Connection::flush() {
+  require_open();
+  const auto until = deadline();
+  std::size_t done = 0;
+  while (done < out_.size()) {
+    wait_io(POLLOUT, until);
+    ssize_t n = ::send(fd_, out_.data() + done, out_.size() - done, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail_io("cannot write to the server: " + errno_text(errno));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  out_.clear();
+}
+
+protocol::Reply Connection::read() {
+  if (!out_.empty()) flush();
+  require_open();
+  const auto until = deadline();
+  for (;;) {
+    protocol::Reply reply;
+    std::size_t consumed = 0;
+    std::string error;
+    std::string_view pending(in_.data() + in_pos_, in_.size() - in_pos_);
+    if (!pending.empty()) {
+      auto status = parser_.parse(pending, &reply, &consumed, &error);
+      if (status == protocol::ReplyStatus::complete) {
+        in_pos_ += consumed;
+        if (in_pos_ == in_.size()) {
+          in_.clear();
+          in_pos_ = 0;
+        }
+        return reply;
+      }
+      if (status == protocol::ReplyStatus::error) {
+        close();
+        throw ProtocolError("invalid reply from the server: " + error);
+      }
+    }
+    // Need more bytes: drop what was consumed so the buffer does not grow
+    // with every pipelined reply, then read.
+    if (in_pos_ > 0) {
+      in_.erase(0, in_pos_);
+      in_pos_ = 0;
+    }
+    wait_io(POLLIN, until);
+    const std::size_t old = in_.size();
+    in_.resize(old + kReadChunk);
+    ssize_t n = ::recv(fd_, in_.data() + old, kReadChunk, 0);
+    if (n < 0) {
+      in_.resize(old);
+      if (errno == EINTR) continue;
+      fail_io("cannot read from the server: " + errno_text(errno));
+    }
+    in_.resize(old + static_cast<std::size_t>(n));
+    if (n == 0) fail_io("the server closed the connection");
+  }
+}
+
+}  // namespace procshare
