@@ -16,6 +16,10 @@ std::atomic<bool> counting{false};
 std::atomic<std::size_t> allocations{0};
 }  // namespace
 
+// GCC 12 at -O2 inlines these replacements and then mistakes the matching
+// malloc/free pair for a mismatch (-Wmismatched-new-delete); they do match.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void* operator new(std::size_t n) {
   if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1);
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
@@ -27,6 +31,7 @@ void operator delete(void* p) noexcept {
 void operator delete(void* p, std::size_t) noexcept {
   std::free(p);
 }
+#pragma GCC diagnostic pop
 
 namespace procshare::protocol {
 namespace {

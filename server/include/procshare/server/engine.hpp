@@ -4,6 +4,7 @@
 // -> reply; the Asio connections, the in-memory test harness and the fuzz
 // target all drive it. Everything here runs on the event loop's one thread:
 // no object is ever touched by two threads, so no object needs a mutex.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -99,6 +100,13 @@ class Engine {
   std::map<std::string, std::unique_ptr<TypeSpec>> types_;
   std::map<std::string, std::unique_ptr<CommandSpec>> ordered_commands_;
   std::unordered_map<std::string, const CommandSpec*, StringHash, std::equal_to<>> commands_;
+  // find_command's cache of recent names as sent (commands are never
+  // unregistered, so an entry never goes stale).
+  struct LookupCacheEntry {
+    std::string name;
+    const CommandSpec* spec = nullptr;
+  };
+  mutable std::array<LookupCacheEntry, 16> lookup_cache_;
   std::unordered_map<ClientId, std::unique_ptr<Session>> sessions_;
   ClientId next_client_id_ = 1;
 };
