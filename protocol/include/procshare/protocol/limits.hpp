@@ -6,9 +6,9 @@
 namespace procshare::protocol {
 
 struct Limits {
-  std::size_t max_bulk = 512u * 1024 * 1024;     // one bulk string
-  std::size_t max_array = 1024 * 1024;           // elements of one request
-  std::size_t max_inline = 64 * 1024;            // one inline line, without its ending
+  std::size_t max_bulk = 512u * 1024 * 1024;               // one bulk string
+  std::size_t max_array = 1024 * 1024;                     // elements of one request
+  std::size_t max_inline = 64 * 1024;                      // one inline line, without its ending
   std::size_t max_request = static_cast<std::size_t>(-1);  // one whole request as sent
 
   // The stricter limits a server with an authkey applies before authentication:

@@ -13,19 +13,19 @@ namespace procshare::protocol {
 
 struct Reply {
   enum class Type {
-    simple,   // +text        -> str
-    error,    // -CODE msg    -> str (whole line)
-    integer,  // :n           -> integer
-    bulk,     // $n           -> str
-    null,     // $-1, *-1, _
-    array,    // *n           -> elements
-    map,      // %n           -> elements (k1 v1 k2 v2 ...)
-    set,      // ~n           -> elements
-    boolean,  // #t #f        -> integer 0/1
-    dbl,      // ,d           -> dbl (and str keeps the text)
-    verbatim, // =n           -> str (without the "txt:" prefix)
-    bignum,   // (n           -> str
-    push,     // >n           -> elements
+    simple,    // +text        -> str
+    error,     // -CODE msg    -> str (whole line)
+    integer,   // :n           -> integer
+    bulk,      // $n           -> str
+    null,      // $-1, *-1, _
+    array,     // *n           -> elements
+    map,       // %n           -> elements (k1 v1 k2 v2 ...)
+    set,       // ~n           -> elements
+    boolean,   // #t #f        -> integer 0/1
+    dbl,       // ,d           -> dbl (and str keeps the text)
+    verbatim,  // =n           -> str (without the "txt:" prefix)
+    bignum,    // (n           -> str
+    push,      // >n           -> elements
   };
   Type type = Type::null;
   std::string str;

@@ -19,18 +19,18 @@ class ReplyWriter {
   void rebind(std::string& out) { out_ = &out; }
 
   void ok() { out_->append("+OK\r\n", 5); }
-  void simple(std::string_view s);                        // +s (CR/LF replaced by spaces)
+  void simple(std::string_view s);                          // +s (CR/LF replaced by spaces)
   void error(std::string_view code, std::string_view msg);  // -CODE msg
-  void error_line(std::string_view line);                  // -line (already has its code)
+  void error_line(std::string_view line);                   // -line (already has its code)
   void integer(std::int64_t n);
   void bulk(std::string_view s);
-  void null();                     // RESP2 $-1, RESP3 _
-  void null_array();               // RESP2 *-1, RESP3 _
-  void boolean(bool b);            // RESP2 :0/:1, RESP3 #t/#f
-  void floating(double d);         // RESP2 bulk, RESP3 ,d
-  void array(std::size_t n);       // header; n elements follow
-  void map(std::size_t n);         // header; n key/value pairs follow
-  void set(std::size_t n);         // RESP3 ~, RESP2 array
+  void null();                        // RESP2 $-1, RESP3 _
+  void null_array();                  // RESP2 *-1, RESP3 _
+  void boolean(bool b);               // RESP2 :0/:1, RESP3 #t/#f
+  void floating(double d);            // RESP2 bulk, RESP3 ,d
+  void array(std::size_t n);          // header; n elements follow
+  void map(std::size_t n);            // header; n key/value pairs follow
+  void set(std::size_t n);            // RESP3 ~, RESP2 array
   void verbatim(std::string_view s);  // RESP3 =txt:, RESP2 bulk (for INFO)
 
   // Shortest text of a double that reads back to the same value ("inf", "-inf", "nan").
