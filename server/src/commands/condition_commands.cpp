@@ -35,29 +35,13 @@ void check_owner(Ctx& c, std::string_view what) {
 void cmd_acquire(Ctx& c) {
   WaitOptions opts = parse_wait_options(c.args, 2, /*allow_nowait=*/false);
   ConditionObject& cond = cond_of(c.object);
-  std::shared_ptr<Object> holder = cond.lock_holder(c.object);
-  if (cond.lock().acquire_now(c.session.id())) {
-    c.session.hold(holder);
-    c.out.integer(1);
-    return;
-  }
-  if (opts.nowait()) {
-    c.out.integer(0);
-    return;
-  }
-  Waiter w;
-  w.try_complete = [obj = c.object, holder, s = &c.session](ReplyWriter& out) {
-    if (!cond_of(obj).lock().acquire_now(s->id(), 1, /*queued=*/true)) return false;
-    s->hold(holder);
-    out.integer(1);
-    return true;
-  };
-  w.on_timeout = [](ReplyWriter& out) {
-    out.integer(0);
-    return true;
-  };
-  w.deadline = opts.deadline();
-  c.park(cond.lock().waiters(), std::move(w));
+  sync::wait_for_integer(c, cond.lock().waiters(), opts,
+                         [obj = c.object, holder = cond.lock_holder(c.object),
+                          s = &c.session](bool queued) -> std::int64_t {
+                           if (!cond_of(obj).lock().acquire_now(s->id(), 1, queued)) return 0;
+                           s->hold(holder);
+                           return 1;
+                         });
 }
 
 void cmd_release(Ctx& c) {

@@ -32,23 +32,8 @@ void cmd_isset(Ctx& c) {
 
 void cmd_wait(Ctx& c) {
   WaitOptions opts = parse_wait_options(c.args, 2, /*allow_nowait=*/false);
-  EventObject& ev = event_of(c.object);
-  if (ev.is_set() || opts.nowait()) {
-    c.out.integer(ev.is_set() ? 1 : 0);
-    return;
-  }
-  Waiter w;
-  w.try_complete = [obj = c.object](ReplyWriter& out) {
-    if (!event_of(obj).is_set()) return false;
-    out.integer(1);
-    return true;
-  };
-  w.on_timeout = [](ReplyWriter& out) {
-    out.integer(0);
-    return true;
-  };
-  w.deadline = opts.deadline();
-  c.park(ev.waiters(), std::move(w));
+  sync::wait_for_integer(c, event_of(c.object).waiters(), opts,
+                         [obj = c.object](bool) -> std::int64_t { return event_of(obj).is_set(); });
 }
 
 }  // namespace

@@ -19,30 +19,13 @@ LockCore& core_of(const std::shared_ptr<Object>& obj) {
 
 void cmd_acquire(Ctx& c) {
   WaitOptions opts = parse_wait_options(c.args, 2);
-  LockCore& lock = core_of(c.object);
-  if (std::int64_t token = lock.acquire_now(c.session.id())) {
-    c.session.hold(c.object);
-    c.out.integer(token);
-    return;
-  }
-  if (opts.nowait()) {
-    c.out.integer(0);
-    return;
-  }
-  Waiter w;
-  w.try_complete = [obj = c.object, s = &c.session](ReplyWriter& out) {
-    std::int64_t token = core_of(obj).acquire_now(s->id(), 1, /*queued=*/true);
-    if (!token) return false;
-    s->hold(obj);  // so that the lock is freed if this client vanishes
-    out.integer(token);
-    return true;
-  };
-  w.on_timeout = [](ReplyWriter& out) {
-    out.integer(0);
-    return true;
-  };
-  w.deadline = opts.deadline();
-  c.park(lock.waiters(), std::move(w));
+  sync::wait_for_integer(c, core_of(c.object).waiters(), opts,
+                         [obj = c.object, s = &c.session](bool queued) -> std::int64_t {
+                           std::int64_t token = core_of(obj).acquire_now(s->id(), 1, queued);
+                           // Held, so that the lock is freed if this client vanishes.
+                           if (token) s->hold(obj);
+                           return token;
+                         });
 }
 
 void cmd_release(Ctx& c) {

@@ -85,23 +85,9 @@ void cmd_taskdone(Ctx& c) {
 
 void cmd_join(Ctx& c) {
   WaitOptions opts = parse_wait_options(c.args, 2, /*allow_nowait=*/false);
-  QueueObject& q = queue_of(c.object);
-  if (q.unfinished() == 0 || opts.nowait()) {
-    c.out.integer(q.unfinished() == 0 ? 1 : 0);
-    return;
-  }
-  Waiter w;
-  w.try_complete = [obj = c.object](ReplyWriter& out) {
-    if (queue_of(obj).unfinished() != 0) return false;
-    out.integer(1);
-    return true;
-  };
-  w.on_timeout = [](ReplyWriter& out) {
-    out.integer(0);
-    return true;
-  };
-  w.deadline = opts.deadline();
-  c.park(q.joiners(), std::move(w));
+  sync::wait_for_integer(
+      c, queue_of(c.object).joiners(), opts,
+      [obj = c.object](bool) -> std::int64_t { return queue_of(obj).unfinished() == 0; });
 }
 
 std::unique_ptr<Object> make_queue(std::span<const std::string_view> options, bool joinable) {

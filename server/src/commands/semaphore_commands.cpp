@@ -19,29 +19,12 @@ SemaphoreObject& sem_of(const std::shared_ptr<Object>& obj) {
 
 void cmd_acquire(Ctx& c) {
   WaitOptions opts = parse_wait_options(c.args, 2);
-  SemaphoreObject& sem = sem_of(c.object);
-  if (sem.acquire_now(c.session.id())) {
-    c.session.hold(c.object);
-    c.out.integer(1);
-    return;
-  }
-  if (opts.nowait()) {
-    c.out.integer(0);
-    return;
-  }
-  Waiter w;
-  w.try_complete = [obj = c.object, s = &c.session](ReplyWriter& out) {
-    if (!sem_of(obj).acquire_now(s->id(), /*queued=*/true)) return false;
-    s->hold(obj);  // so that the permit comes back if this client vanishes
-    out.integer(1);
-    return true;
-  };
-  w.on_timeout = [](ReplyWriter& out) {
-    out.integer(0);
-    return true;
-  };
-  w.deadline = opts.deadline();
-  c.park(sem.waiters(), std::move(w));
+  sync::wait_for_integer(c, sem_of(c.object).waiters(), opts,
+                         [obj = c.object, s = &c.session](bool queued) -> std::int64_t {
+                           if (!sem_of(obj).acquire_now(s->id(), queued)) return 0;
+                           s->hold(obj);  // the permit comes back if this client vanishes
+                           return 1;
+                         });
 }
 
 void cmd_release(Ctx& c) {
