@@ -7,6 +7,7 @@
 #include <new>
 
 #include "procshare/server/errors.hpp"
+#include "small_blocks.hpp"
 
 namespace procshare::server {
 
@@ -59,6 +60,15 @@ Layout layout(const char* p) {
   return l;
 }
 
+std::size_t record_size(const Layout& l) {
+  return varint_size(l.klen) + varint_size(l.vlen) + l.klen + l.vlen;
+}
+
+// Gives a record's block back to the pool it came from (which needs its size).
+void release(char* p) {
+  if (p) small_blocks::deallocate(p, record_size(layout(p)));
+}
+
 }  // namespace
 
 // ---- Record ----
@@ -66,8 +76,7 @@ Layout layout(const char* p) {
 CompactTable::Record::Record(std::string_view key, std::string_view value) {
   const std::size_t n =
       varint_size(key.size()) + varint_size(value.size()) + key.size() + value.size();
-  p_ = static_cast<char*>(std::malloc(n));
-  if (!p_) throw std::bad_alloc();
+  p_ = static_cast<char*>(small_blocks::allocate(n));
   char* q = put_varint(p_, key.size());
   q = put_varint(q, value.size());
   if (!key.empty()) std::memcpy(q, key.data(), key.size());
@@ -76,7 +85,7 @@ CompactTable::Record::Record(std::string_view key, std::string_view value) {
 
 CompactTable::Record& CompactTable::Record::operator=(Record&& o) noexcept {
   if (this != &o) {
-    std::free(p_);
+    release(p_);
     p_ = o.p_;
     o.p_ = nullptr;
   }
@@ -84,7 +93,7 @@ CompactTable::Record& CompactTable::Record::operator=(Record&& o) noexcept {
 }
 
 CompactTable::Record::~Record() {
-  std::free(p_);
+  release(p_);
 }
 
 std::string_view CompactTable::Record::key() const {

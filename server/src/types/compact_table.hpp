@@ -4,7 +4,8 @@
 // Python's iteration order and LIFO popitem() and because it is lean:
 //  * entries_ holds one pointer per entry, in insertion order. Each points to
 //    one heap record "[varint klen][varint vlen][key][value]", so a small
-//    entry costs 8 bytes here plus one small allocation: no std::string
+//    entry costs 8 bytes here plus one small block from small_blocks.hpp
+//    (its size rounded up to 8, not malloc's 32-byte minimum): no std::string
 //    headers, no hash node. A set stores empty values (one byte).
 //  * slots_ is an open-addressing index of 32-bit positions into entries_,
 //    probed with CPython's perturbation so that clusters stay short, and at
