@@ -13,6 +13,7 @@
 
 namespace procshare::server::small_blocks {
 
+#ifndef PROCSHARE_SMALL_BLOCKS_USE_MALLOC
 namespace {
 
 constexpr std::size_t kGrain = 8;
@@ -38,6 +39,7 @@ struct Pools {
 thread_local Pools pools;
 
 }  // namespace
+#endif
 
 void* allocate(std::size_t bytes) {
 #ifdef PROCSHARE_SMALL_BLOCKS_USE_MALLOC
