@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -43,10 +44,13 @@ bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds tim
 
 std::string temp_path(std::string_view stem) {
   static std::atomic<int> counter{0};
+  // PIDs are reused; a per-process random tag keeps names from colliding
+  // with what an earlier, killed run may have left behind.
+  static const unsigned tag = std::random_device{}();
   const char* dir = std::getenv("TMPDIR");
   std::string base = dir && *dir ? dir : "/tmp";
   return base + "/procshare-" + std::string(stem) + "-" + std::to_string(getpid()) + "-" +
-         std::to_string(counter++);
+         std::to_string(tag % 100000) + "-" + std::to_string(counter++);
 }
 
 ServerProcess::ServerProcess() : ServerProcess(Options{}) {}

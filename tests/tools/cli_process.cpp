@@ -20,11 +20,16 @@ namespace procshare::test {
 
 namespace {
 
-// One HOME (for the history file) per test process, removed at exit.
+// One HOME (for the history file) per test process, removed at exit. It is
+// made by mkdtemp (a fresh name even when a PID is reused) and always in the
+// test process itself: cli_home() is called before every fork, so a child
+// never creates one it could not remove.
 struct PrivateHome {
-  std::string dir = temp_path("cli-home");
+  std::string dir;
   PrivateHome() {
-    if (::mkdir(dir.c_str(), 0700) != 0) throw std::runtime_error("mkdir " + dir);
+    std::string pattern = temp_path("cli-home") + "-XXXXXX";
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp " + pattern);
+    dir = pattern;
   }
   ~PrivateHome() {
     std::error_code ec;
@@ -78,6 +83,7 @@ CliResult run_cli(const std::vector<std::string>& args, std::string_view input, 
   if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC)) {
     throw std::runtime_error("pipe");
   }
+  cli_home();  // made here, in the test process (see PrivateHome)
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork");
   if (pid == 0) {
@@ -144,6 +150,7 @@ CliTerminal::CliTerminal(const std::vector<std::string>& args, const CliEnv& env
   winsize ws{};
   ws.ws_row = 40;
   ws.ws_col = 200;
+  cli_home();  // made here, in the test process (see PrivateHome)
   pid_ = ::forkpty(&fd_, nullptr, nullptr, &ws);
   if (pid_ < 0) throw std::runtime_error(std::string("forkpty: ") + std::strerror(errno));
   if (pid_ == 0) {
