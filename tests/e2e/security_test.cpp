@@ -654,5 +654,20 @@ TEST(Security, PreAuthLimitsOnAKeyedServer) {
   EXPECT_EQ(c.call({"ECHO", std::string(1 << 20, 'e')}).str.size(), 1u << 20);
 }
 
+TEST(Security, PreAuthLimitsAreConfigurable) {
+  auto server = keyed_server({"--preauth-max-request", "64", "--preauth-max-array", "3"});
+  auto ctl = authed_unix(server);
+  {
+    auto c = RawClient::tcp(server.tcp_port());
+    EXPECT_TRUE(is_error(c.call({"ECHO", "a", "b"}), "ERR"));  // 3 elements: allowed
+    EXPECT_EQ(c.call({"PING", std::string(30, 'p')}).str, std::string(30, 'p'));
+  }
+  expect_protocol_error_and_close(server, frame({"ECHO", "a", "b", "c"}), "four elements", true);
+  expect_protocol_error_and_close(server, frame({"PING", std::string(60, 'p')}),
+                                  "request over 64 bytes", true);
+  EXPECT_EQ(info_field(ctl, "preauth_max_request"), 64);
+  EXPECT_EQ(info_field(ctl, "preauth_max_array"), 3);
+}
+
 }  // namespace
 }  // namespace procshare::test

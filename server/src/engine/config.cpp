@@ -106,6 +106,10 @@ Limits:
   --max-bulk SZ           largest bulk string (default 512mb)
   --max-array N           most elements in one request (default 1048576)
   --max-inline SZ         longest inline command line (default 64k)
+  --preauth-max-request SZ
+                          largest request before authentication on a keyed server
+                          (default 16k)
+  --preauth-max-array N   most elements in a request before authentication (default 10)
   --idle-timeout SECS     close clients idle this long (default 0 = never)
 
 Other:
@@ -153,6 +157,12 @@ Config parse_config(int argc, char** argv) {
       c.limits.max_array = static_cast<std::size_t>(parse_number(a, value(i, a), 1, 1L << 31));
     } else if (a == "--max-inline") {
       c.limits.max_inline = parse_size(a, value(i, a));
+    } else if (a == "--preauth-max-request") {
+      c.preauth_limits.max_request = parse_size(a, value(i, a));
+      c.preauth_limits.max_bulk = c.preauth_limits.max_inline = c.preauth_limits.max_request;
+    } else if (a == "--preauth-max-array") {
+      c.preauth_limits.max_array =
+          static_cast<std::size_t>(parse_number(a, value(i, a), 1, 1L << 31));
     } else if (a == "--idle-timeout") {
       c.idle_timeout = std::chrono::seconds(parse_number(a, value(i, a), 0, 1L << 31));
     } else if (a == "--loglevel") {

@@ -414,7 +414,7 @@ class StreamConnection final : public Connection,
   asio::steady_timer timer_;
   Session* session_;
   protocol::RequestParser parser_;
-  const protocol::Limits pre_auth_limits_ = pre_auth_limits(engine_.config().limits);
+  const protocol::Limits pre_auth_limits_ = pre_auth_limits(engine_.config());
   std::vector<char, UninitAllocator<char>> in_;  // [start_, in_len_) is unconsumed input
   std::size_t in_len_ = 0;
   std::size_t start_ = 0;
@@ -454,8 +454,9 @@ void spawn(Server& server, Engine& engine, Socket socket, Transport transport, s
 
 }  // namespace
 
-protocol::Limits pre_auth_limits(const protocol::Limits& configured) {
-  protocol::Limits l = protocol::Limits::pre_auth();
+protocol::Limits pre_auth_limits(const Config& config) {
+  const protocol::Limits& configured = config.limits;
+  protocol::Limits l = config.preauth_limits;
   l.max_bulk = std::min(l.max_bulk, configured.max_bulk);
   l.max_array = std::min(l.max_array, configured.max_array);
   l.max_inline = std::min(l.max_inline, configured.max_inline);

@@ -24,7 +24,7 @@ class Connection {
 
 // The limits before authentication on a keyed server (PROTOCOL.md §2): the
 // stricter of Limits::pre_auth() and the configured ones.
-protocol::Limits pre_auth_limits(const protocol::Limits& configured);
+protocol::Limits pre_auth_limits(const Config& config);
 
 // Spawns the coroutine serving `socket` on the socket's executor.
 void serve_unix(Server& server, Engine& engine, asio::local::stream_protocol::socket socket);

@@ -63,7 +63,7 @@ Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine) 
     f.add("max_array", c.limits.max_array);
     f.add("max_inline", c.limits.max_inline);
     if (c.authkey) {
-      const protocol::Limits pre = pre_auth_limits(c.limits);
+      const protocol::Limits pre = pre_auth_limits(c);
       f.add("preauth_max_request", pre.max_request);
       f.add("preauth_max_array", pre.max_array);
     }

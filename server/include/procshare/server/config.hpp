@@ -16,6 +16,9 @@ struct Config {
   bool no_tcp = false;
   std::optional<std::string> authkey;
   protocol::Limits limits;
+  // Before authentication on a keyed server (PROTOCOL.md §2); the stricter of
+  // these and `limits` applies.
+  protocol::Limits preauth_limits = protocol::Limits::pre_auth();
   std::size_t maxclients = 10000;
   std::size_t max_objects = 0;                         // 0 = unlimited
   std::size_t max_output_buffer = 256u * 1024 * 1024;  // replies queued for one client
