@@ -191,8 +191,7 @@ void section(std::string& text, std::string_view title, const Fields& f) {
 
 void cmd_info(Ctx& c) {
   Engine& e = c.engine;
-  std::string want = c.argc() > 1 ? std::string(c.arg(1)) : "all";
-  for (char& ch : want) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::string want = c.argc() > 1 ? lower_case(c.arg(1)) : "all";
   auto wanted = [&](std::string_view s) {
     return want == "all" || want == "default" || want == "everything" || want == s;
   };
@@ -277,8 +276,7 @@ void cmd_shutdown(Ctx& c) {
 
 // COMMAND DOCS: enough for redis-cli's hints and procshare-cli's completion.
 void write_docs(Ctx& c, const CommandSpec& spec) {
-  std::string lower = spec.name;
-  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::string lower = lower_case(spec.name);
   c.out.bulk(lower);
   c.out.map(4);
   c.out.bulk("summary");
@@ -307,8 +305,7 @@ void write_docs(Ctx& c, const CommandSpec& spec) {
 }
 
 void write_info(Ctx& c, const CommandSpec& spec) {
-  std::string lower = spec.name;
-  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::string lower = lower_case(spec.name);
   c.out.array(10);
   c.out.bulk(lower);
   c.out.integer(spec.arity);

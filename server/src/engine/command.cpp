@@ -58,6 +58,14 @@ bool keyword_is(std::string_view arg, std::string_view upper_keyword) {
   return true;
 }
 
+std::string lower_case(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return r;
+}
+
 Clock::time_point WaitOptions::deadline() const {
   if (!timeout) return Clock::time_point::max();
   return Clock::now() + std::chrono::duration_cast<Clock::duration>(*timeout);

@@ -69,9 +69,7 @@ void Engine::register_command(CommandSpec spec) {
 }
 
 const TypeSpec* Engine::find_type(std::string_view name) const {
-  std::string lower(name);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto it = types_.find(lower);
+  auto it = types_.find(lower_case(name));
   return it == types_.end() ? nullptr : it->second.get();
 }
 
@@ -175,9 +173,8 @@ void Engine::execute(Session& s, std::span<const std::string_view> args) {
   }
   int n = static_cast<int>(args.size());
   if ((cmd->arity > 0 && n != cmd->arity) || (cmd->arity < 0 && n < -cmd->arity)) {
-    std::string lower = cmd->name;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    s.out.error("ERR", fmt::format("wrong number of arguments for '{}' command", lower));
+    s.out.error("ERR",
+                fmt::format("wrong number of arguments for '{}' command", lower_case(cmd->name)));
     return;
   }
   if (requires_auth(s) && !(cmd->flags & flag::noauth)) {

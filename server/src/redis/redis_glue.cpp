@@ -45,9 +45,8 @@ void syntax_error() {
 }
 
 void wrong_arity(const Ctx& c) {
-  std::string lower = c.command.name;
-  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  fail(ErrorCode::err, fmt::format("wrong number of arguments for '{}' command", lower));
+  fail(ErrorCode::err,
+       fmt::format("wrong number of arguments for '{}' command", lower_case(c.command.name)));
 }
 
 std::int64_t int_arg(std::string_view s) {

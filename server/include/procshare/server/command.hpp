@@ -81,6 +81,8 @@ std::int64_t parse_int(std::string_view s, ErrorCode code = ErrorCode::valueerro
 double parse_double(std::string_view s, ErrorCode code = ErrorCode::valueerror);
 // Upper-cases an option keyword for comparison.
 bool keyword_is(std::string_view arg, std::string_view upper_keyword);
+// ASCII lower case: command names as Redis prints them, type names.
+std::string lower_case(std::string_view s);
 
 // TIMEOUT s | NOWAIT options of waiting commands, parsed from args[from..]:
 // nullopt = wait forever; zero = do not wait.
