@@ -102,7 +102,7 @@ std::string client_line(const Session& s) {
       fmt::format("id={} addr={} name={} age={} idle={} resp={} cmd={} cmds={}", s.id(), s.peer(),
                   s.name, age_text(s.created), age_text(s.last_active), s.resp(),
                   s.last_command.empty() ? "NULL" : s.last_command, s.commands);
-  if (const Waiter* w = const_cast<Session&>(s).waiter()) {
+  if (const Waiter* w = s.waiter()) {
     auto waited = std::chrono::duration<double>(Clock::now() - w->since).count();
     std::string what = w->what;
     std::replace(what.begin(), what.end(), ' ', ':');

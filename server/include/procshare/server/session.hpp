@@ -49,6 +49,7 @@ class Session {
   Waiter& park(WaitQueue& queue, Waiter w);
   bool parked() const { return waiter_ != nullptr; }
   Waiter* waiter() { return waiter_.get(); }
+  const Waiter* waiter() const { return waiter_.get(); }
   // Called by WaitQueue when the wait finished (its reply is written).
   void resume();
   // The transport saw the deadline pass: runs on_timeout. Returns true when the
