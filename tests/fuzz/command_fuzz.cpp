@@ -155,9 +155,10 @@ class Fuzz {
   void expire(Client& c) {
     Session* s = c.session;
     if (!s->parked()) return;
-    // The connection only ever expires a wait that has a deadline.
-    if (s->waiter()->deadline == procshare::server::Clock::time_point::max()) return;
-    s->expire();
+    // The engine only ever expires a pending wait that has a deadline.
+    procshare::server::Waiter* w = s->waiter();
+    if (w->finished() || w->deadline == procshare::server::Clock::time_point::max()) return;
+    engine_.waits().expire(*w);
   }
 
   // Runs what can run until nothing changes: buffered requests of sessions
@@ -211,6 +212,7 @@ class Fuzz {
   // that their number is what the requests and waits call for.
   void account(Client& c) {
     Session& s = *c.session;
+    engine_.deliver(s);  // as a connection does on its turn once woken
     std::string& out = s.output;
     std::size_t at = 0, replies = 0;
     ReplyParser parser(512);

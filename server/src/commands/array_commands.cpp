@@ -61,11 +61,13 @@ void write_element(Ctx& c, const ArrayObject& a, std::size_t pos) {
 }
 
 void array_get(Ctx& c) {
-  write_element(c, array(c), array(c).position(parse_index(c.arg(2))));
+  const std::int64_t i = parse_index(c.arg(2));
+  write_element(c, array(c), array(c).position(i));
 }
 
 void array_set(Ctx& c) {
-  array(c).set(parse_index(c.arg(2)), c.arg(3));
+  const std::int64_t i = parse_index(c.arg(2));
+  array(c).set(i, c.arg(3));
   c.out.ok();
 }
 
@@ -74,13 +76,16 @@ void array_len(Ctx& c) {
 }
 
 void array_range(Ctx& c) {
-  const Slice s = array(c).slice(parse_index(c.arg(2)), parse_index(c.arg(3)));
+  const std::int64_t start = parse_index(c.arg(2));
+  const std::int64_t stop = parse_index(c.arg(3));
+  const Slice s = array(c).slice(start, stop);
   c.out.array(s.size());
   for (std::size_t i = s.begin; i < s.end; ++i) write_element(c, array(c), i);
 }
 
 void array_incrby(Ctx& c) {
-  data_glue::write_number(c.out, array(c).incrby(parse_index(c.arg(2)), c.arg(3)));
+  const std::int64_t i = parse_index(c.arg(2));
+  data_glue::write_number(c.out, array(c).incrby(i, c.arg(3)));
 }
 
 }  // namespace
@@ -92,23 +97,41 @@ void register_array_type(Engine& e) {
       .summary = "a fixed-length array of int, float or bytes (Python's Manager.Array)",
   });
   using namespace flag;
-  auto add = [&](std::string name, int arity, std::uint32_t flags, Handler h, std::string summary,
-                 std::string args) {
-    // write commands are still never implicit: an array has no default shape.
-    CommandSpec c = data_glue::object_command("array", std::move(name), arity, flags, std::move(h),
-                                              std::move(summary), std::move(args));
-    c.create_type.clear();
-    e.register_command(std::move(c));
-  };
-  add("ARRAY.GET", 3, readonly | fast, array_get, "a[index]; INDEXERROR when out of range",
-      "array index");
-  add("ARRAY.SET", 4, write | fast, array_set,
-      "a[index] = value, checked against the element type (VALUEERROR)", "array index value");
-  add("ARRAY.LEN", 2, readonly | fast, array_len, "len(a)", "array");
-  add("ARRAY.RANGE", 4, readonly, array_range, "a[start:stop], Python's slice rules",
-      "array start stop");
-  add("ARRAY.INCRBY", 4, write | fast, array_incrby,
-      "a[index] += n (n of the element type); replies the new element", "array index n");
+  data_glue::register_family(
+      e, "array",
+      {
+          {.name = "ARRAY.GET",
+           .arity = 3,
+           .flags = readonly | fast,
+           .handler = array_get,
+           .summary = "a[index]; INDEXERROR when out of range",
+           .args = "array index"},
+          {.name = "ARRAY.SET",
+           .arity = 4,
+           .flags = write | fast,
+           .handler = array_set,
+           .summary = "a[index] = value, checked against the element type (VALUEERROR)",
+           .args = "array index value"},
+          {.name = "ARRAY.LEN",
+           .arity = 2,
+           .flags = readonly | fast,
+           .handler = array_len,
+           .summary = "len(a)",
+           .args = "array"},
+          {.name = "ARRAY.RANGE",
+           .arity = 4,
+           .flags = readonly,
+           .handler = array_range,
+           .summary = "a[start:stop], Python's slice rules",
+           .args = "array start stop"},
+          {.name = "ARRAY.INCRBY",
+           .arity = 4,
+           .flags = write | fast,
+           .handler = array_incrby,
+           .summary = "a[index] += n (n of the element type); replies the new element",
+           .args = "array index n"},
+      },
+      /*implicit=*/false);
 }
 
 }  // namespace procshare::server

@@ -13,9 +13,11 @@
 // of its named lock, while reacquiring) -> -NOTFOUND.
 #include "../types/condition.hpp"
 
+#include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
 #include "procshare/server/session.hpp"
+#include "procshare/server/text.hpp"
 #include "sync_options.hpp"
 
 namespace procshare::server {
@@ -26,153 +28,175 @@ ConditionObject& cond_of(const std::shared_ptr<Object>& obj) {
   return static_cast<ConditionObject&>(*obj);
 }
 
-void check_owner(Ctx& c, std::string_view what) {
-  if (!cond_of(c.object).lock().held_by(c.session.id())) {
+void check_owner(ConditionObject& cond, const Session& s, std::string_view what) {
+  if (!cond.lock().held_by(s.id())) {
     fail(ErrorCode::notowner, fmt::format("cannot {} un-acquired lock", what));
   }
 }
 
 void cmd_acquire(Ctx& c) {
-  WaitOptions opts = parse_wait_options(c.args, 2, /*allow_nowait=*/false);
-  ConditionObject& cond = cond_of(c.object);
-  sync::wait_for_integer(c, cond.lock().waiters(), opts,
-                         [obj = c.object, holder = cond.lock_holder(c.object),
-                          s = &c.session](bool queued) -> std::int64_t {
-                           if (!cond_of(obj).lock().acquire_now(s->id(), 1, queued)) return 0;
-                           s->hold(holder);
-                           return 1;
-                         });
+  ArgReader r(c.args, 2);
+  WaitOptions opts = r.wait_options(/*allow_nowait=*/false);
+  r.finish();
+  const auto& obj = c.object();
+  ConditionObject& cond = cond_of(obj);
+  c.wait(cond.lock().waiters(), opts, sync::reply_integer,
+         [obj, holder = cond.lock_holder(obj), s = &c.session](WaitOutcome& o, Wake w) {
+           if (!cond_of(obj).lock().acquire_now(s->id(), 1, w.parked)) return false;
+           s->hold(holder);
+           o.integer = 1;
+           return true;
+         });
 }
 
 void cmd_release(Ctx& c) {
-  check_owner(c, "release");
-  cond_of(c.object).lock().release(c.session.id());
+  ConditionObject& cond = cond_of(c.object());
+  check_owner(cond, c.session, "release");
+  cond.lock().release(c.session.id());
   c.out.ok();
 }
 
-// What a COND.WAIT remembers between its two queues.
-struct CondWait {
-  std::int64_t depth = 1;  // the rlock depth to restore
-  bool timed_out = false;
-};
-
 void cmd_wait(Ctx& c) {
-  WaitOptions opts = parse_wait_options(c.args, 2, /*allow_nowait=*/false);
-  check_owner(c, "wait on");
-  ConditionObject& cond = cond_of(c.object);
+  ArgReader r(c.args, 2);
+  WaitOptions opts = r.wait_options(/*allow_nowait=*/false);
+  r.finish();
+  const auto& obj = c.object();
+  ConditionObject& cond = cond_of(obj);
+  check_owner(cond, c.session, "wait on");
   LockCore& lock = cond.lock();
-  std::shared_ptr<Object> holder = cond.lock_holder(c.object);
-  auto state = std::make_shared<CondWait>();
-  state->depth = lock.release_all(c.session.id());  // may hand the lock to a waiter
-
-  Waiter w;
-  w.try_complete = [obj = c.object, holder, state, s = &c.session](ReplyWriter& out) {
+  std::shared_ptr<Object> holder = cond.lock_holder(obj);
+  const std::int64_t depth = lock.release_all(c.session.id());  // the rlock depth to restore
+  auto timed_out = std::make_shared<bool>(opts.nowait());       // it then replies 0
+  auto w = std::make_unique<Waiter>();
+  // Finishes only once notified (out of the condition's queue) and holding
+  // the lock again. A wait that timed out first still replies 0.
+  w->try_complete = [obj, holder, depth, timed_out, s = &c.session](Waiter& self, Wake) {
     ConditionObject& cond = cond_of(obj);
-    Waiter* self = s->waiter();
-    if (self && self->queue == &cond.waiters()) return false;  // not notified yet
-    if (!cond.lock().acquire_now(s->id(), state->depth, /*queued=*/true)) return false;
+    if (self.waiting_in(cond.waiters())) return false;  // not notified yet
+    if (!cond.lock().acquire_now(s->id(), depth, /*queued=*/true)) return false;
     s->hold(holder);
-    out.integer(state->timed_out ? 0 : 1);
+    self.outcome.integer = *timed_out ? 0 : 1;
     return true;
   };
   // Timed out: the wait is over but the lock must be reacquired first, with
   // no deadline (Python's wait() does the same). Take it now if it is free,
   // else queue for it and keep waiting.
-  w.on_timeout = [obj = c.object, holder, state, s = &c.session](ReplyWriter& out) {
+  w->on_timeout = [obj, holder, depth, timed_out, s = &c.session](Waiter& self) {
     ConditionObject& cond = cond_of(obj);
-    Waiter* self = s->waiter();
-    self->deadline = Clock::time_point::max();
-    if (self->queue != &cond.waiters()) return false;  // notified: reacquiring already
-    state->timed_out = true;
-    if (cond.lock().acquire_now(s->id(), state->depth)) {
+    self.deadline = Clock::time_point::max();
+    if (!self.waiting_in(cond.waiters())) return false;  // notified: reacquiring already
+    *timed_out = true;
+    if (cond.lock().acquire_now(s->id(), depth)) {
       s->hold(holder);
-      out.integer(0);
+      self.outcome.integer = 0;
+      self.outcome.status = WaitStatus::done;
       return true;
     }
-    cond.waiters().move_to(*self, cond.lock().waiters());
+    cond.waiters().move_to(self, cond.lock().waiters());
     return false;
   };
-
   if (opts.nowait()) {  // TIMEOUT 0: timed out at once; only the reacquire is left
-    state->timed_out = true;
-    if (lock.acquire_now(c.session.id(), state->depth)) {
+    if (lock.acquire_now(c.session.id(), depth)) {
       c.session.hold(holder);
-      c.out.integer(0);
-      return;
+      return sync::reply_integer(c.out, {.status = WaitStatus::timed_out});
     }
-    c.park(lock.waiters(), std::move(w));
+    c.park(std::move(w), lock.waiters(), sync::reply_integer);
     return;
   }
-  w.deadline = opts.deadline();
-  c.park(cond.waiters(), std::move(w));
+  w->deadline = opts.deadline();
+  c.park(std::move(w), cond.waiters(), sync::reply_integer);
 }
 
 void cmd_notify(Ctx& c) {
-  if (c.argc() > 3) fail(ErrorCode::err, "syntax error");
-  std::int64_t n = c.argc() == 3 ? parse_int(c.arg(2)) : 1;
-  if (n < 0) fail(ErrorCode::valueerror, "n must be >= 0");
-  check_owner(c, "notify on");
-  cond_of(c.object).notify(n);
+  ArgReader r(c.args, 2);
+  std::int64_t n = r.more() ? r.next_int() : 1;
+  if (n < 0) r.error(ErrorCode::valueerror, "n must be >= 0");
+  r.finish();
+  ConditionObject& cond = cond_of(c.object());
+  check_owner(cond, c.session, "notify on");
+  cond.notify(n);
   c.out.ok();
 }
 
 void cmd_notifyall(Ctx& c) {
-  check_owner(c, "notify on");
-  cond_of(c.object).notify(-1);
+  ConditionObject& cond = cond_of(c.object());
+  check_owner(cond, c.session, "notify on");
+  cond.notify(-1);
   c.out.ok();
 }
 
-// LOCK name: the named lock or rlock, created as a `lock` when missing.
+// LOCK name: the named lock or rlock, created as a `lock` when missing. Runs
+// after every option was checked (make_condition), so a failed CREATE
+// leaves no lock behind.
 std::shared_ptr<LockObject> find_or_make_lock(Engine& e, std::string_view name) {
-  if (name.empty() || name.size() > 512) fail(ErrorCode::err, "object names are 1 to 512 bytes");
+  text::check_name(name);
   std::shared_ptr<Object> obj = e.objects().find(name);
-  if (!obj) {
-    obj = e.make_object("lock", {});
-    e.add_object(name, obj, false);
+  if (obj) {
+    auto lock = std::dynamic_pointer_cast<LockObject>(obj);
+    if (!lock) {
+      fail(ErrorCode::wrongtype,
+           fmt::format("LOCK names a {}, not a lock or rlock", obj->type_name()));
+    }
+    return lock;
   }
-  auto lock = std::dynamic_pointer_cast<LockObject>(obj);
-  if (!lock) {
-    fail(ErrorCode::wrongtype,
-         fmt::format("LOCK names a {}, not a lock or rlock", obj->type_name()));
-  }
-  return lock;
+  obj = e.make_object("lock", {});
+  e.add_object(name, obj, false);
+  return std::static_pointer_cast<LockObject>(obj);
 }
 
 std::unique_ptr<Object> make_condition(Engine& e, std::span<const std::string_view> options) {
   std::optional<std::string_view> lock_name;
-  for (std::size_t i = 0; i < options.size(); ++i) {
-    if (keyword_is(options[i], "LOCK") && i + 1 < options.size()) {
-      lock_name = options[++i];
+  ArgReader r(options, 0);
+  while (r.more()) {
+    if (r.accept("LOCK")) {
+      lock_name = r.next();
+      if (!r.failed() && !text::valid_name(*lock_name)) {
+        r.error(ErrorCode::err, "object names are 1 to 512 bytes");
+      }
     } else {
-      sync::bad_option("condition", options[i]);
+      r.unknown_option("condition");
     }
   }
+  r.finish();
   std::shared_ptr<LockObject> named;
   if (lock_name) named = find_or_make_lock(e, *lock_name);
   return std::make_unique<ConditionObject>(std::move(named), &e.stats().abandoned_locks);
 }
 
+CommandSpec cond_command(std::string name, int arity, std::uint32_t flags, Handler handler,
+                         std::string summary, std::string args) {
+  return {.name = std::move(name),
+          .arity = arity,
+          .flags = flags,
+          .handler = std::move(handler),
+          .summary = std::move(summary),
+          .args = std::move(args),
+          .types = {"condition"},
+          .create_type = "condition"};
+}
+
 }  // namespace
 
 void register_condition_type(Engine& e) {
-  e.register_type({"condition", make_condition,
-                   "A condition variable over its own rlock or a named lock (LOCK name)"});
+  e.register_type(
+      {.name = "condition",
+       .make = make_condition,
+       .summary = "A condition variable over its own rlock or a named lock (LOCK name)"});
 
-  const std::vector<std::string> types{"condition"};
   using namespace flag;
-  e.register_command({"COND.ACQUIRE", -2, write | blocking, cmd_acquire,
-                      "Acquire the condition's lock; replies 1, or 0 on timeout",
-                      "condition [TIMEOUT seconds]", types, "condition"});
-  e.register_command({"COND.RELEASE", 2, write | fast, cmd_release,
-                      "Release the condition's lock (its owner only)", "condition", types,
-                      "condition"});
-  e.register_command({"COND.WAIT", -2, write | blocking, cmd_wait,
-                      "Release the lock, wait for a notify, reacquire; replies 1, or 0 on timeout",
-                      "condition [TIMEOUT seconds]", types, "condition"});
-  e.register_command({"COND.NOTIFY", -2, write | fast, cmd_notify, "Wake up to n waiters (1)",
-                      "condition [n]", types, "condition"});
-  e.register_command({"COND.NOTIFYALL", 2, write, cmd_notifyall, "Wake every waiter", "condition",
-                      types, "condition"});
+  e.register_command(cond_command("COND.ACQUIRE", -2, write | blocking, cmd_acquire,
+                                  "Acquire the condition's lock; replies 1, or 0 on timeout",
+                                  "condition [TIMEOUT seconds]"));
+  e.register_command(cond_command("COND.RELEASE", 2, write | fast, cmd_release,
+                                  "Release the condition's lock (its owner only)", "condition"));
+  e.register_command(
+      cond_command("COND.WAIT", -2, write | blocking, cmd_wait,
+                   "Release the lock, wait for a notify, reacquire; replies 1, or 0 on timeout",
+                   "condition [TIMEOUT seconds]"));
+  e.register_command(cond_command("COND.NOTIFY", -2, write | fast, cmd_notify,
+                                  "Wake up to n waiters (1)", "condition [n]"));
+  e.register_command(
+      cond_command("COND.NOTIFYALL", 2, write, cmd_notifyall, "Wake every waiter", "condition"));
 }
 
 }  // namespace procshare::server

@@ -4,18 +4,14 @@
 
 namespace procshare::server::data_glue {
 
-CommandSpec object_command(std::string_view type, std::string name, int arity, std::uint32_t flags,
-                           Handler handler, std::string summary, std::string args) {
-  CommandSpec c;
-  c.name = std::move(name);
-  c.arity = arity;
-  c.flags = flags;
-  c.handler = std::move(handler);
-  c.summary = std::move(summary);
-  c.args = std::move(args);
-  c.types = {std::string(type)};
-  if (flags & flag::write) c.create_type = std::string(type);
-  return c;
+void register_family(Engine& e, std::string_view type, std::initializer_list<CommandSpec> rows,
+                     bool implicit) {
+  for (const CommandSpec& row : rows) {
+    CommandSpec c = row;
+    c.types = {std::string(type)};
+    if (implicit && (c.flags & flag::write)) c.create_type = std::string(type);
+    e.register_command(std::move(c));
+  }
 }
 
 void syntax_error() {

@@ -3,6 +3,7 @@
 // namespace, value, array): building their CommandSpec rows and parsing the
 // arguments they have in common. Replies are still written by each family.
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -11,13 +12,15 @@
 #include "../types/scalar.hpp"
 #include "procshare/protocol/reply_writer.hpp"
 #include "procshare/server/command.hpp"
+#include "procshare/server/engine.hpp"
 
 namespace procshare::server::data_glue {
 
-// One command on objects of `type`. A write command creates a missing object
-// of `type` with default options (PROTOCOL.md §5, implicit creation).
-CommandSpec object_command(std::string_view type, std::string name, int arity, std::uint32_t flags,
-                           Handler handler, std::string summary, std::string args);
+// Registers a family's command rows, all on objects of `type`. With
+// `implicit`, a write command creates a missing object of `type` (with the
+// row's create_options; PROTOCOL.md §5, implicit creation).
+void register_family(Engine& e, std::string_view type, std::initializer_list<CommandSpec> rows,
+                     bool implicit = true);
 
 // CREATE options for a type that takes none: any word is ERR syntax error.
 void no_options(std::span<const std::string_view> options);

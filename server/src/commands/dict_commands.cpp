@@ -12,7 +12,6 @@ namespace procshare::server {
 
 namespace {
 
-using data_glue::object_command;
 using data_glue::parse_default;
 
 DictObject& dict(Ctx& c) {
@@ -90,8 +89,9 @@ void dict_update(Ctx& c) {
   if ((c.argc() - 2) % 2 != 0) {
     fail(ErrorCode::err, "wrong number of arguments for 'dict.update' command");
   }
+  DictObject& d = dict(c);
   std::int64_t added = 0;
-  for (std::size_t i = 2; i < c.argc(); i += 2) added += dict(c).set(c.arg(i), c.arg(i + 1));
+  for (std::size_t i = 2; i < c.argc(); i += 2) added += d.set(c.arg(i), c.arg(i + 1));
   c.out.integer(added);
 }
 
@@ -122,35 +122,101 @@ void register_dict_type(Engine& e) {
       .summary = "Python's dict of byte strings, in insertion order",
   });
   using namespace flag;
-  auto add = [&](std::string name, int arity, std::uint32_t flags, Handler h, std::string summary,
-                 std::string args) {
-    e.register_command(object_command("dict", std::move(name), arity, flags, std::move(h),
-                                      std::move(summary), std::move(args)));
-  };
-  add("DICT.SET", 4, write | fast, dict_set, "d[key] = value; replies 1 if key is new, else 0",
-      "dict key value");
-  add("DICT.GET", -3, readonly | fast, dict_get,
-      "d[key], or the DEFAULT; KEYERROR when missing without one", "dict key [DEFAULT value]");
-  add("DICT.DEL", 3, write | fast, dict_del, "del d[key]; KEYERROR when missing", "dict key");
-  add("DICT.HAS", 3, readonly | fast, dict_has, "key in d", "dict key");
-  add("DICT.LEN", 2, readonly | fast, dict_len, "len(d)", "dict");
-  add("DICT.KEYS", 2, readonly, dict_keys, "the keys, in insertion order", "dict");
-  add("DICT.VALUES", 2, readonly, dict_values, "the values, in insertion order", "dict");
-  add("DICT.ITEMS", 2, readonly, dict_items, "the items as a mapping, in insertion order", "dict");
-  add("DICT.POP", -3, write | fast, dict_pop,
-      "removes and replies d[key], or the DEFAULT; KEYERROR when missing without one",
-      "dict key [DEFAULT value]");
-  add("DICT.POPITEM", 2, write | fast, dict_popitem,
-      "removes and replies the newest [key, value]; KEYERROR when empty", "dict");
-  add("DICT.SETDEFAULT", 4, write | fast, dict_setdefault,
-      "d.setdefault(key, value): the value now under key", "dict key value");
-  add("DICT.UPDATE", -4, write | fast, dict_update,
-      "sets every key/value pair; replies how many keys are new", "dict key value [key value ...]");
-  add("DICT.CLEAR", 2, write, dict_clear, "removes every item", "dict");
-  add("DICT.INCRBY", 4, write | fast, dict_incrby,
-      "adds an integer to d[key] (missing: 0); replies the new value", "dict key increment");
-  add("DICT.INCRBYFLOAT", 4, write | fast, dict_incrbyfloat,
-      "adds a float to d[key] (missing: 0); replies the new value", "dict key increment");
+  data_glue::register_family(
+      e, "dict",
+      {
+          {.name = "DICT.SET",
+           .arity = 4,
+           .flags = write | fast,
+           .handler = dict_set,
+           .summary = "d[key] = value; replies 1 if key is new, else 0",
+           .args = "dict key value"},
+          {.name = "DICT.GET",
+           .arity = -3,
+           .flags = readonly | fast,
+           .handler = dict_get,
+           .summary = "d[key], or the DEFAULT; KEYERROR when missing without one",
+           .args = "dict key [DEFAULT value]"},
+          {.name = "DICT.DEL",
+           .arity = 3,
+           .flags = write | fast,
+           .handler = dict_del,
+           .summary = "del d[key]; KEYERROR when missing",
+           .args = "dict key"},
+          {.name = "DICT.HAS",
+           .arity = 3,
+           .flags = readonly | fast,
+           .handler = dict_has,
+           .summary = "key in d",
+           .args = "dict key"},
+          {.name = "DICT.LEN",
+           .arity = 2,
+           .flags = readonly | fast,
+           .handler = dict_len,
+           .summary = "len(d)",
+           .args = "dict"},
+          {.name = "DICT.KEYS",
+           .arity = 2,
+           .flags = readonly,
+           .handler = dict_keys,
+           .summary = "the keys, in insertion order",
+           .args = "dict"},
+          {.name = "DICT.VALUES",
+           .arity = 2,
+           .flags = readonly,
+           .handler = dict_values,
+           .summary = "the values, in insertion order",
+           .args = "dict"},
+          {.name = "DICT.ITEMS",
+           .arity = 2,
+           .flags = readonly,
+           .handler = dict_items,
+           .summary = "the items as a mapping, in insertion order",
+           .args = "dict"},
+          {.name = "DICT.POP",
+           .arity = -3,
+           .flags = write | fast,
+           .handler = dict_pop,
+           .summary =
+               "removes and replies d[key], or the DEFAULT; KEYERROR when missing without one",
+           .args = "dict key [DEFAULT value]"},
+          {.name = "DICT.POPITEM",
+           .arity = 2,
+           .flags = write | fast,
+           .handler = dict_popitem,
+           .summary = "removes and replies the newest [key, value]; KEYERROR when empty",
+           .args = "dict"},
+          {.name = "DICT.SETDEFAULT",
+           .arity = 4,
+           .flags = write | fast,
+           .handler = dict_setdefault,
+           .summary = "d.setdefault(key, value): the value now under key",
+           .args = "dict key value"},
+          {.name = "DICT.UPDATE",
+           .arity = -4,
+           .flags = write | fast,
+           .handler = dict_update,
+           .summary = "sets every key/value pair; replies how many keys are new",
+           .args = "dict key value [key value ...]"},
+          {.name = "DICT.CLEAR",
+           .arity = 2,
+           .flags = write,
+           .handler = dict_clear,
+           .summary = "removes every item",
+           .args = "dict"},
+          {.name = "DICT.INCRBY",
+           .arity = 4,
+           .flags = write | fast,
+           .handler = dict_incrby,
+           .summary = "adds an integer to d[key] (missing: 0); replies the new value",
+           .args = "dict key increment"},
+          {.name = "DICT.INCRBYFLOAT",
+           .arity = 4,
+           .flags = write | fast,
+           .handler = dict_incrbyfloat,
+           .summary = "adds a float to d[key] (missing: 0); replies the new value",
+           .args = "dict key increment"},
+      });
 }
 
 }  // namespace procshare::server

@@ -4,6 +4,7 @@
 // DEL -> -NOTFOUND.
 #include "../types/event.hpp"
 
+#include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
 #include "sync_options.hpp"
@@ -17,46 +18,73 @@ EventObject& event_of(const std::shared_ptr<Object>& obj) {
 }
 
 void cmd_set(Ctx& c) {
-  event_of(c.object).set();
+  event_of(c.object()).set();
   c.out.ok();
 }
 
 void cmd_clear(Ctx& c) {
-  event_of(c.object).clear();
+  event_of(c.object()).clear();
   c.out.ok();
 }
 
 void cmd_isset(Ctx& c) {
-  c.out.boolean(event_of(c.object).is_set());
+  c.out.boolean(event_of(c.object()).is_set());
 }
 
 void cmd_wait(Ctx& c) {
-  WaitOptions opts = parse_wait_options(c.args, 2, /*allow_nowait=*/false);
-  sync::wait_for_integer(c, event_of(c.object).waiters(), opts,
-                         [obj = c.object](bool) -> std::int64_t { return event_of(obj).is_set(); });
+  ArgReader r(c.args, 2);
+  WaitOptions opts = r.wait_options(/*allow_nowait=*/false);
+  r.finish();
+  const auto& obj = c.object();
+  c.wait(event_of(obj).waiters(), opts, sync::reply_integer, [obj](WaitOutcome& o, Wake) {
+    o.integer = 1;
+    return event_of(obj).is_set();
+  });
 }
 
 }  // namespace
 
 void register_event_type(Engine& e) {
-  e.register_type({"event",
-                   [](Engine&, std::span<const std::string_view> o) -> std::unique_ptr<Object> {
+  e.register_type({.name = "event",
+                   .make = [](Engine&, auto o) -> std::unique_ptr<Object> {
                      sync::no_options("event", o);
                      return std::make_unique<EventObject>();
                    },
-                   "A flag clients can wait for (Python's Event)"});
+                   .summary = "A flag clients can wait for (Python's Event)"});
 
   const std::vector<std::string> types{"event"};
   using namespace flag;
-  e.register_command({"EVENT.SET", 2, write | fast, cmd_set, "Set the flag and wake every waiter",
-                      "event", types, "event"});
-  e.register_command(
-      {"EVENT.CLEAR", 2, write | fast, cmd_clear, "Clear the flag", "event", types, "event"});
-  e.register_command(
-      {"EVENT.ISSET", 2, readonly | fast, cmd_isset, "Whether the flag is set", "event", types});
-  e.register_command({"EVENT.WAIT", -2, write | blocking, cmd_wait,
-                      "Wait for the flag; replies 1, or 0 on timeout", "event [TIMEOUT seconds]",
-                      types, "event"});
+  e.register_command({.name = "EVENT.SET",
+                      .arity = 2,
+                      .flags = write | fast,
+                      .handler = cmd_set,
+                      .summary = "Set the flag and wake every waiter",
+                      .args = "event",
+                      .types = types,
+                      .create_type = "event"});
+  e.register_command({.name = "EVENT.CLEAR",
+                      .arity = 2,
+                      .flags = write | fast,
+                      .handler = cmd_clear,
+                      .summary = "Clear the flag",
+                      .args = "event",
+                      .types = types,
+                      .create_type = "event"});
+  e.register_command({.name = "EVENT.ISSET",
+                      .arity = 2,
+                      .flags = readonly | fast,
+                      .handler = cmd_isset,
+                      .summary = "Whether the flag is set",
+                      .args = "event",
+                      .types = types});
+  e.register_command({.name = "EVENT.WAIT",
+                      .arity = -2,
+                      .flags = write | blocking,
+                      .handler = cmd_wait,
+                      .summary = "Wait for the flag; replies 1, or 0 on timeout",
+                      .args = "event [TIMEOUT seconds]",
+                      .types = types,
+                      .create_type = "event"});
 }
 
 }  // namespace procshare::server

@@ -4,6 +4,7 @@
 // as Redis's RPUSH and LINSERT do, and the other changes reply +OK.
 #include "../types/list.hpp"
 #include "data_glue.hpp"
+#include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
 
@@ -11,7 +12,6 @@ namespace procshare::server {
 
 namespace {
 
-using data_glue::object_command;
 using data_glue::parse_index;
 
 ListObject& list(Ctx& c) {
@@ -33,32 +33,39 @@ void list_extend(Ctx& c) {
 }
 
 void list_insert(Ctx& c) {
-  list(c).insert(parse_index(c.arg(2)), c.arg(3));
+  const std::int64_t i = parse_index(c.arg(2));
+  list(c).insert(i, c.arg(3));
   reply_len(c);
 }
 
 void list_pop(Ctx& c) {
-  if (c.argc() > 3) data_glue::syntax_error();
-  const std::int64_t i = c.argc() == 3 ? parse_index(c.arg(2)) : -1;
+  ArgReader r(c.args, 2);
+  const std::int64_t i = r.more() ? r.next_int(ErrorCode::valueerror) : -1;
+  r.finish();
   c.out.bulk(list(c).pop(i));
 }
 
 void list_get(Ctx& c) {
-  c.out.bulk(list(c).at(parse_index(c.arg(2))));
+  const std::int64_t i = parse_index(c.arg(2));
+  c.out.bulk(list(c).at(i));
 }
 
 void list_set(Ctx& c) {
-  list(c).set(parse_index(c.arg(2)), c.arg(3));
+  const std::int64_t i = parse_index(c.arg(2));
+  list(c).set(i, c.arg(3));
   c.out.ok();
 }
 
 void list_del(Ctx& c) {
-  list(c).erase(parse_index(c.arg(2)));
+  const std::int64_t i = parse_index(c.arg(2));
+  list(c).erase(i);
   c.out.ok();
 }
 
 void list_range(Ctx& c) {
-  const Slice s = list(c).slice(parse_index(c.arg(2)), parse_index(c.arg(3)));
+  const std::int64_t start = parse_index(c.arg(2));
+  const std::int64_t stop = parse_index(c.arg(3));
+  const Slice s = list(c).slice(start, stop);
   c.out.array(s.size());
   for (std::size_t i = s.begin; i < s.end; ++i) c.out.bulk(list(c)[i]);
 }
@@ -86,15 +93,17 @@ void list_reverse(Ctx& c) {
 void list_sort(Ctx& c) {
   bool numeric = false;
   bool descending = false;
-  for (std::size_t i = 2; i < c.argc(); ++i) {
-    if (keyword_is(c.arg(i), "NUMERIC") && !numeric) {
+  ArgReader r(c.args, 2);
+  while (r.more()) {
+    if (!numeric && r.accept("NUMERIC")) {
       numeric = true;
-    } else if (keyword_is(c.arg(i), "REVERSE") && !descending) {
+    } else if (!descending && r.accept("REVERSE")) {
       descending = true;
     } else {
-      data_glue::syntax_error();
+      r.error(ErrorCode::err, "syntax error");
     }
   }
+  r.finish();
   list(c).sort(numeric, descending);
   c.out.ok();
 }
@@ -120,39 +129,101 @@ void register_list_type(Engine& e) {
       .summary = "Python's list of byte strings",
   });
   using namespace flag;
-  auto add = [&](std::string name, int arity, std::uint32_t flags, Handler h, std::string summary,
-                 std::string args) {
-    e.register_command(object_command("list", std::move(name), arity, flags, std::move(h),
-                                      std::move(summary), std::move(args)));
-  };
-  add("LIST.APPEND", 3, write | fast, list_append, "l.append(value); replies the new length",
-      "list value");
-  add("LIST.EXTEND", -3, write, list_extend, "appends every value; replies the new length",
-      "list value [value ...]");
-  add("LIST.INSERT", 4, write, list_insert,
-      "l.insert(index, value), index clamped as in Python; replies the new length",
-      "list index value");
-  add("LIST.POP", -2, write, list_pop,
-      "removes and replies l[index] (default -1); INDEXERROR when empty or out of range",
-      "list [index]");
-  add("LIST.GET", 3, readonly | fast, list_get, "l[index]; INDEXERROR when out of range",
-      "list index");
-  add("LIST.SET", 4, write | fast, list_set, "l[index] = value; INDEXERROR when out of range",
-      "list index value");
-  add("LIST.DEL", 3, write, list_del, "del l[index]; INDEXERROR when out of range", "list index");
-  add("LIST.LEN", 2, readonly | fast, list_len, "len(l)", "list");
-  add("LIST.RANGE", 4, readonly, list_range, "l[start:stop], Python's slice rules",
-      "list start stop");
-  add("LIST.INDEX", 3, readonly, list_index,
-      "the index of the first item equal to value; VALUEERROR when absent", "list value");
-  add("LIST.COUNT", 3, readonly, list_count, "how many items equal value", "list value");
-  add("LIST.REMOVE", 3, write, list_remove,
-      "removes the first item equal to value; VALUEERROR when absent", "list value");
-  add("LIST.REVERSE", 2, write, list_reverse, "reverses the list in place", "list");
-  add("LIST.SORT", -2, write, list_sort,
-      "stable sort, bytewise or NUMERIC (VALUEERROR if an item is not a number)",
-      "list [NUMERIC] [REVERSE]");
-  add("LIST.CLEAR", 2, write, list_clear, "removes every item", "list");
+  data_glue::register_family(
+      e, "list",
+      {
+          {.name = "LIST.APPEND",
+           .arity = 3,
+           .flags = write | fast,
+           .handler = list_append,
+           .summary = "l.append(value); replies the new length",
+           .args = "list value"},
+          {.name = "LIST.EXTEND",
+           .arity = -3,
+           .flags = write,
+           .handler = list_extend,
+           .summary = "appends every value; replies the new length",
+           .args = "list value [value ...]"},
+          {.name = "LIST.INSERT",
+           .arity = 4,
+           .flags = write,
+           .handler = list_insert,
+           .summary = "l.insert(index, value), index clamped as in Python; replies the new length",
+           .args = "list index value"},
+          {.name = "LIST.POP",
+           .arity = -2,
+           .flags = write,
+           .handler = list_pop,
+           .summary =
+               "removes and replies l[index] (default -1); INDEXERROR when empty or out of range",
+           .args = "list [index]"},
+          {.name = "LIST.GET",
+           .arity = 3,
+           .flags = readonly | fast,
+           .handler = list_get,
+           .summary = "l[index]; INDEXERROR when out of range",
+           .args = "list index"},
+          {.name = "LIST.SET",
+           .arity = 4,
+           .flags = write | fast,
+           .handler = list_set,
+           .summary = "l[index] = value; INDEXERROR when out of range",
+           .args = "list index value"},
+          {.name = "LIST.DEL",
+           .arity = 3,
+           .flags = write,
+           .handler = list_del,
+           .summary = "del l[index]; INDEXERROR when out of range",
+           .args = "list index"},
+          {.name = "LIST.LEN",
+           .arity = 2,
+           .flags = readonly | fast,
+           .handler = list_len,
+           .summary = "len(l)",
+           .args = "list"},
+          {.name = "LIST.RANGE",
+           .arity = 4,
+           .flags = readonly,
+           .handler = list_range,
+           .summary = "l[start:stop], Python's slice rules",
+           .args = "list start stop"},
+          {.name = "LIST.INDEX",
+           .arity = 3,
+           .flags = readonly,
+           .handler = list_index,
+           .summary = "the index of the first item equal to value; VALUEERROR when absent",
+           .args = "list value"},
+          {.name = "LIST.COUNT",
+           .arity = 3,
+           .flags = readonly,
+           .handler = list_count,
+           .summary = "how many items equal value",
+           .args = "list value"},
+          {.name = "LIST.REMOVE",
+           .arity = 3,
+           .flags = write,
+           .handler = list_remove,
+           .summary = "removes the first item equal to value; VALUEERROR when absent",
+           .args = "list value"},
+          {.name = "LIST.REVERSE",
+           .arity = 2,
+           .flags = write,
+           .handler = list_reverse,
+           .summary = "reverses the list in place",
+           .args = "list"},
+          {.name = "LIST.SORT",
+           .arity = -2,
+           .flags = write,
+           .handler = list_sort,
+           .summary = "stable sort, bytewise or NUMERIC (VALUEERROR if an item is not a number)",
+           .args = "list [NUMERIC] [REVERSE]"},
+          {.name = "LIST.CLEAR",
+           .arity = 2,
+           .flags = write,
+           .handler = list_clear,
+           .summary = "removes every item",
+           .args = "list"},
+      });
 }
 
 }  // namespace procshare::server

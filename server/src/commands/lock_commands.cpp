@@ -1,10 +1,11 @@
 // PROTOCOL.md §6 lock, rlock: LOCK.ACQUIRE (a fencing token, or :0 when it
 // timed out), LOCK.RELEASE, LOCK.LOCKED. The state and its rules live in
-// types/lock.hpp; this file parses arguments, parks, and writes replies.
+// types/lock.hpp; this file reads arguments, waits, and encodes replies.
 // A parked LOCK.ACQUIRE: timeout -> :0; disconnect -> it just leaves the
 // queue (it never got the lock); DEL -> -NOTFOUND.
 #include "../types/lock.hpp"
 
+#include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
 #include "sync_options.hpp"
@@ -18,23 +19,26 @@ LockCore& core_of(const std::shared_ptr<Object>& obj) {
 }
 
 void cmd_acquire(Ctx& c) {
-  WaitOptions opts = parse_wait_options(c.args, 2);
-  sync::wait_for_integer(c, core_of(c.object).waiters(), opts,
-                         [obj = c.object, s = &c.session](bool queued) -> std::int64_t {
-                           std::int64_t token = core_of(obj).acquire_now(s->id(), 1, queued);
-                           // Held, so that the lock is freed if this client vanishes.
-                           if (token) s->hold(obj);
-                           return token;
-                         });
+  ArgReader r(c.args, 2);
+  WaitOptions opts = r.wait_options();
+  r.finish();
+  const auto& obj = c.object();
+  c.wait(core_of(obj).waiters(), opts, sync::reply_integer,
+         [obj, s = &c.session](WaitOutcome& o, Wake w) {
+           o.integer = core_of(obj).acquire_now(s->id(), 1, w.parked);
+           // Held, so that the lock is freed if this client vanishes.
+           if (o.integer) s->hold(obj);
+           return o.integer != 0;
+         });
 }
 
 void cmd_release(Ctx& c) {
-  core_of(c.object).release(c.session.id());
+  core_of(c.object()).release(c.session.id());
   c.out.ok();
 }
 
 void cmd_locked(Ctx& c) {
-  c.out.boolean(core_of(c.object).locked());
+  c.out.boolean(core_of(c.object()).locked());
 }
 
 std::unique_ptr<Object> make_lock(Engine& e, std::span<const std::string_view> options,
@@ -46,24 +50,38 @@ std::unique_ptr<Object> make_lock(Engine& e, std::span<const std::string_view> o
 }  // namespace
 
 void register_lock_types(Engine& e) {
-  e.register_type(
-      {"lock",
-       [](Engine& e, std::span<const std::string_view> o) { return make_lock(e, o, false); },
-       "A mutual-exclusion lock any client may release (Python's Lock)"});
-  e.register_type(
-      {"rlock",
-       [](Engine& e, std::span<const std::string_view> o) { return make_lock(e, o, true); },
-       "A reentrant lock only its owner may release (Python's RLock)"});
+  e.register_type({.name = "lock",
+                   .make = [](Engine& e, auto o) { return make_lock(e, o, false); },
+                   .summary = "A mutual-exclusion lock any client may release (Python's Lock)"});
+  e.register_type({.name = "rlock",
+                   .make = [](Engine& e, auto o) { return make_lock(e, o, true); },
+                   .summary = "A reentrant lock only its owner may release (Python's RLock)"});
 
   const std::vector<std::string> types{"lock", "rlock"};
   using namespace flag;
-  e.register_command({"LOCK.ACQUIRE", -2, write | blocking, cmd_acquire,
-                      "Acquire the lock; replies a fencing token, or 0 on timeout",
-                      "lock [TIMEOUT seconds | NOWAIT]", types, "lock"});
-  e.register_command({"LOCK.RELEASE", 2, write | fast, cmd_release,
-                      "Release the lock (an rlock only by its owner)", "lock", types, "lock"});
-  e.register_command(
-      {"LOCK.LOCKED", 2, readonly | fast, cmd_locked, "Whether the lock is held", "lock", types});
+  e.register_command({.name = "LOCK.ACQUIRE",
+                      .arity = -2,
+                      .flags = write | blocking,
+                      .handler = cmd_acquire,
+                      .summary = "Acquire the lock; replies a fencing token, or 0 on timeout",
+                      .args = "lock [TIMEOUT seconds | NOWAIT]",
+                      .types = types,
+                      .create_type = "lock"});
+  e.register_command({.name = "LOCK.RELEASE",
+                      .arity = 2,
+                      .flags = write | fast,
+                      .handler = cmd_release,
+                      .summary = "Release the lock (an rlock only by its owner)",
+                      .args = "lock",
+                      .types = types,
+                      .create_type = "lock"});
+  e.register_command({.name = "LOCK.LOCKED",
+                      .arity = 2,
+                      .flags = readonly | fast,
+                      .handler = cmd_locked,
+                      .summary = "Whether the lock is held",
+                      .args = "lock",
+                      .types = types});
 }
 
 }  // namespace procshare::server

@@ -10,8 +10,6 @@ namespace procshare::server {
 
 namespace {
 
-using data_glue::object_command;
-
 NamespaceObject& ns(Ctx& c) {
   return c.obj<NamespaceObject>();
 }
@@ -65,20 +63,45 @@ void register_namespace_type(Engine& e) {
       .summary = "Python's managers.Namespace: named attributes",
   });
   using namespace flag;
-  auto add = [&](std::string name, int arity, std::uint32_t flags, Handler h, std::string summary,
-                 std::string args) {
-    e.register_command(object_command("namespace", std::move(name), arity, flags, std::move(h),
-                                      std::move(summary), std::move(args)));
-  };
-  add("NS.SET", 4, write | fast, ns_set, "setattr(n, attr, value)", "namespace attr value");
-  add("NS.GET", 3, readonly | fast, ns_get, "getattr(n, attr); KEYERROR when unset",
-      "namespace attr");
-  add("NS.DEL", 3, write | fast, ns_del, "delattr(n, attr); KEYERROR when unset", "namespace attr");
-  add("NS.HAS", 3, readonly | fast, ns_has, "hasattr(n, attr)", "namespace attr");
-  add("NS.ATTRS", 2, readonly, ns_attrs, "the attribute names, in the order first set",
-      "namespace");
-  add("NS.ITEMS", 2, readonly, ns_items, "the attributes and their values as a mapping",
-      "namespace");
+  data_glue::register_family(e, "namespace",
+                             {
+                                 {.name = "NS.SET",
+                                  .arity = 4,
+                                  .flags = write | fast,
+                                  .handler = ns_set,
+                                  .summary = "setattr(n, attr, value)",
+                                  .args = "namespace attr value"},
+                                 {.name = "NS.GET",
+                                  .arity = 3,
+                                  .flags = readonly | fast,
+                                  .handler = ns_get,
+                                  .summary = "getattr(n, attr); KEYERROR when unset",
+                                  .args = "namespace attr"},
+                                 {.name = "NS.DEL",
+                                  .arity = 3,
+                                  .flags = write | fast,
+                                  .handler = ns_del,
+                                  .summary = "delattr(n, attr); KEYERROR when unset",
+                                  .args = "namespace attr"},
+                                 {.name = "NS.HAS",
+                                  .arity = 3,
+                                  .flags = readonly | fast,
+                                  .handler = ns_has,
+                                  .summary = "hasattr(n, attr)",
+                                  .args = "namespace attr"},
+                                 {.name = "NS.ATTRS",
+                                  .arity = 2,
+                                  .flags = readonly,
+                                  .handler = ns_attrs,
+                                  .summary = "the attribute names, in the order first set",
+                                  .args = "namespace"},
+                                 {.name = "NS.ITEMS",
+                                  .arity = 2,
+                                  .flags = readonly,
+                                  .handler = ns_items,
+                                  .summary = "the attributes and their values as a mapping",
+                                  .args = "namespace"},
+                             });
 }
 
 }  // namespace procshare::server

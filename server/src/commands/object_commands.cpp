@@ -7,12 +7,11 @@
 
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
+#include "procshare/server/text.hpp"
 
 namespace procshare::server {
 
 namespace {
-
-constexpr std::size_t kMaxNameBytes = 512;
 
 bool takes_value(std::string_view word) {
   for (std::string_view k : {"TYPE", "INIT", "MAXSIZE", "VALUE", "LOCK", "PARTIES", "LEN"}) {
@@ -44,19 +43,32 @@ std::vector<std::string_view> split_options(std::string_view type,
   return options;
 }
 
-void check_name(std::string_view name) {
-  if (name.empty() || name.size() > kMaxNameBytes) {
-    fail(ErrorCode::err, "object names are 1 to 512 bytes");
-  }
+[[noreturn]] void exists(std::string_view name, const Object& existing, bool same_type) {
+  fail(ErrorCode::exists,
+       fmt::format("object '{}' exists as a {}{}", text::printable(name), existing.type_name(),
+                   same_type ? " with other options" : ""));
 }
 
+// Everything is checked before anything is made: the name, then whether it
+// is taken, then the options (which may name another object: a condition's
+// LOCK, created only once the condition's own options are all valid).
 void cmd_create(Ctx& c) {
   std::string_view type = c.arg(1);
   std::string_view name = c.arg(2);
   bool existok = false;
   auto options = split_options(type, c.args.subspan(3), existok);
+  const bool anonymous = name == "*";
+  if (!anonymous) {
+    text::check_name(name);
+    const TypeSpec* spec = c.engine.find_type(type);
+    Object* existing = c.engine.objects().find_raw(name);
+    if (existing && (!existok || !spec || spec->name != existing->type_name())) {
+      if (!spec) fail(ErrorCode::err, fmt::format("unknown type '{}'", text::printable(type)));
+      exists(name, *existing, false);
+    }
+  }
   std::shared_ptr<Object> made = c.engine.make_object(type, options);
-  if (name == "*") {
+  if (anonymous) {
     std::string anon = c.engine.objects().anonymous_name();
     c.engine.add_object(anon, made, true);
     c.session.add_ref(made, 1);
@@ -65,15 +77,12 @@ void cmd_create(Ctx& c) {
     c.out.bulk(anon);
     return;
   }
-  check_name(name);
-  if (Object* existing = c.engine.objects().find_raw(name)) {
-    if (existok && existing->type_name() == made->type_name() &&
-        existing->options_key() == made->options_key()) {
+  if (Object* existing = c.engine.objects().find_raw(name)) {  // EXISTOK, same type
+    if (existing->options_key() == made->options_key()) {
       c.out.ok();
       return;
     }
-    fail(ErrorCode::exists, fmt::format("object '{}' exists as a {}{}", name, existing->type_name(),
-                                        existok ? " with other options" : ""));
+    exists(name, *existing, true);
   }
   c.engine.add_object(name, made, false);
   c.out.ok();

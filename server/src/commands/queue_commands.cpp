@@ -4,9 +4,12 @@
 // rules (an item only leaves the queue into a live client's reply) live in
 // types/queue.hpp.
 // Parked GET/PUT/JOIN: timeout -> -EMPTY / -FULL / :0; disconnect -> it
-// leaves the queue (a parked putter's item is never stored); DEL -> -NOTFOUND.
+// leaves the queue (a parked putter's item is never stored; a getter that
+// took an item but left before its reply puts the item back); DEL ->
+// -NOTFOUND.
 #include "../types/queue.hpp"
 
+#include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
 #include "sync_options.hpp"
@@ -15,136 +18,176 @@ namespace procshare::server {
 
 namespace {
 
-QueueObject& queue_of(const std::shared_ptr<Object>& obj) {
-  return static_cast<QueueObject&>(*obj);
+// The encoders: one per command, for the immediate and the parked path.
+void reply_put(ReplyWriter& out, const WaitOutcome& o) {
+  if (o.status == WaitStatus::done) {
+    out.ok();
+  } else {
+    write_error(out, ErrorCode::full, "queue is full");
+  }
+}
+
+void reply_get(ReplyWriter& out, const WaitOutcome& o) {
+  if (o.status == WaitStatus::done) {
+    out.bulk(o.item);
+  } else {
+    write_error(out, ErrorCode::empty, "queue is empty");
+  }
 }
 
 void cmd_put(Ctx& c) {
-  WaitOptions opts = parse_wait_options(c.args, 3);
-  QueueObject& q = queue_of(c.object);
-  std::string item(c.arg(2));
-  if (q.put_now(item)) {
-    c.out.ok();
-    return;
-  }
-  if (opts.nowait()) {  // an expected outcome: replied directly, not thrown (cheaper)
-    c.error(ErrorCode::full, "queue is full");
-    return;
-  }
-  Waiter w;
-  w.try_complete = [obj = c.object, item = std::move(item)](ReplyWriter& out) mutable {
-    if (!queue_of(obj).put_now(item, /*queued=*/true)) return false;
-    out.ok();
-    return true;
-  };
-  w.on_timeout = [](ReplyWriter& out) {
-    out.error("FULL", "queue is full");
-    return true;
-  };
-  w.deadline = opts.deadline();
-  c.park(q.putters(), std::move(w));
+  ArgReader r(c.args, 2);
+  std::string_view value = r.next();
+  WaitOptions opts = r.wait_options();
+  r.finish();
+  auto& q = c.obj<QueueObject>();
+  // The item is copied into the waiter only if it must wait.
+  std::string item(value);
+  c.wait(q.putters(), opts, reply_put,
+         [obj = c.object(), item = std::move(item)](WaitOutcome&, Wake w) mutable {
+           return static_cast<QueueObject&>(*obj).put_now(item, w.parked);
+         });
 }
 
 void cmd_get(Ctx& c) {
-  WaitOptions opts = parse_wait_options(c.args, 2);
-  QueueObject& q = queue_of(c.object);
-  std::string item;
-  if (q.take_now(item)) {
-    c.out.bulk(item);
+  ArgReader r(c.args, 2);
+  WaitOptions opts = r.wait_options();
+  r.finish();
+  auto& q = c.obj<QueueObject>();
+  if (std::string item; q.take_now(item)) {  // the common case, without a waiter
+    WaitOutcome o{.status = WaitStatus::done, .item = std::move(item)};
+    reply_get(c.out, o);
     return;
   }
-  if (opts.nowait()) {  // an expected outcome: replied directly, not thrown (cheaper)
-    c.error(ErrorCode::empty, "queue is empty");
-    return;
-  }
-  Waiter w;
-  // Called only while this client is live and first in line, so the item it
-  // takes is written into its reply at once: nothing is lost if it goes.
-  w.try_complete = [obj = c.object](ReplyWriter& out) {
-    std::string got;
-    if (!queue_of(obj).take_now(got, /*queued=*/true)) return false;
-    out.bulk(got);
-    return true;
+  if (opts.nowait()) return reply_get(c.out, WaitOutcome{.status = WaitStatus::timed_out});
+  auto w = std::make_unique<Waiter>();
+  // Runs only for a parked getter first in line: the item goes into its
+  // outcome, and back into the queue if the client leaves before its reply.
+  w->try_complete = [obj = c.object()](Waiter& self, Wake wake) {
+    return static_cast<QueueObject&>(*obj).take_now(self.outcome.item, wake.parked);
   };
-  w.on_timeout = [](ReplyWriter& out) {
-    out.error("EMPTY", "queue is empty");
-    return true;
+  w->on_abandon = [obj = c.object()](Waiter& self) {
+    if (self.outcome.status == WaitStatus::done) {
+      static_cast<QueueObject&>(*obj).put_back(std::move(self.outcome.item));
+    }
   };
-  w.deadline = opts.deadline();
-  c.park(q.getters(), std::move(w));
+  w->deadline = opts.deadline();
+  c.park(std::move(w), q.getters(), reply_get);
 }
 
 void cmd_size(Ctx& c) {
-  c.out.integer(static_cast<std::int64_t>(queue_of(c.object).size()));
+  c.out.integer(static_cast<std::int64_t>(c.obj<QueueObject>().size()));
 }
 void cmd_empty(Ctx& c) {
-  c.out.boolean(queue_of(c.object).empty());
+  c.out.boolean(c.obj<QueueObject>().empty());
 }
 void cmd_full(Ctx& c) {
-  c.out.boolean(queue_of(c.object).full());
+  c.out.boolean(c.obj<QueueObject>().full());
 }
 
 void cmd_taskdone(Ctx& c) {
-  queue_of(c.object).task_done();
+  c.obj<QueueObject>().task_done();
   c.out.ok();
 }
 
 void cmd_join(Ctx& c) {
-  WaitOptions opts = parse_wait_options(c.args, 2, /*allow_nowait=*/false);
-  sync::wait_for_integer(
-      c, queue_of(c.object).joiners(), opts,
-      [obj = c.object](bool) -> std::int64_t { return queue_of(obj).unfinished() == 0; });
+  ArgReader r(c.args, 2);
+  WaitOptions opts = r.wait_options(/*allow_nowait=*/false);
+  r.finish();
+  auto& q = c.obj<QueueObject>();
+  c.wait(q.joiners(), opts, sync::reply_integer, [obj = c.object()](WaitOutcome& o, Wake) {
+    o.integer = 1;
+    return static_cast<QueueObject&>(*obj).unfinished() == 0;
+  });
 }
 
 std::unique_ptr<Object> make_queue(std::span<const std::string_view> options, bool joinable) {
   std::string_view type = joinable ? "joinablequeue" : "queue";
   std::int64_t maxsize = 0;
   bool lifo = false;
-  for (std::size_t i = 0; i < options.size(); ++i) {
-    if (keyword_is(options[i], "MAXSIZE") && i + 1 < options.size()) {
+  ArgReader r(options, 0);
+  while (r.more()) {
+    if (r.accept("MAXSIZE")) {
       // As in Python, a maxsize <= 0 means unbounded.
-      maxsize = std::max<std::int64_t>(0, parse_int(options[++i], ErrorCode::err));
-    } else if (!joinable && keyword_is(options[i], "LIFO")) {
+      maxsize = std::max<std::int64_t>(0, r.next_int(ErrorCode::err));
+    } else if (!joinable && r.accept("LIFO")) {
       lifo = true;
     } else {
-      sync::bad_option(type, options[i]);
+      r.unknown_option(type);
     }
   }
+  r.finish();
   return std::make_unique<QueueObject>(static_cast<std::size_t>(maxsize), lifo, joinable);
 }
 
 }  // namespace
 
 void register_queue_types(Engine& e) {
-  e.register_type(
-      {"queue", [](Engine&, std::span<const std::string_view> o) { return make_queue(o, false); },
-       "A FIFO (or LIFO) queue; MAXSIZE n bounds it (0: unbounded)"});
-  e.register_type({"joinablequeue",
-                   [](Engine&, std::span<const std::string_view> o) { return make_queue(o, true); },
-                   "A FIFO queue with task_done/join (Python's JoinableQueue)"});
+  e.register_type({.name = "queue",
+                   .make = [](Engine&, auto o) { return make_queue(o, false); },
+                   .summary = "A FIFO (or LIFO) queue; MAXSIZE n bounds it (0: unbounded)"});
+  e.register_type({.name = "joinablequeue",
+                   .make = [](Engine&, auto o) { return make_queue(o, true); },
+                   .summary = "A FIFO queue with task_done/join (Python's JoinableQueue)"});
 
   const std::vector<std::string> both{"queue", "joinablequeue"};
   const std::vector<std::string> joinable{"joinablequeue"};
   using namespace flag;
-  e.register_command({"QUEUE.PUT", -3, write | blocking, cmd_put,
-                      "Append an item; waits while the queue is full",
-                      "queue value [TIMEOUT seconds | NOWAIT]", both, "queue"});
-  e.register_command({"QUEUE.GET", -2, write | blocking, cmd_get,
-                      "Remove and return the next item; waits while the queue is empty",
-                      "queue [TIMEOUT seconds | NOWAIT]", both, "queue"});
-  e.register_command(
-      {"QUEUE.SIZE", 2, readonly | fast, cmd_size, "The number of items queued", "queue", both});
-  e.register_command(
-      {"QUEUE.EMPTY", 2, readonly | fast, cmd_empty, "Whether no item is queued", "queue", both});
-  e.register_command({"QUEUE.FULL", 2, readonly | fast, cmd_full,
-                      "Whether the queue holds maxsize items", "queue", both});
+  e.register_command({.name = "QUEUE.PUT",
+                      .arity = -3,
+                      .flags = write | blocking,
+                      .handler = cmd_put,
+                      .summary = "Append an item; waits while the queue is full",
+                      .args = "queue value [TIMEOUT seconds | NOWAIT]",
+                      .types = both,
+                      .create_type = "queue"});
+  e.register_command({.name = "QUEUE.GET",
+                      .arity = -2,
+                      .flags = write | blocking,
+                      .handler = cmd_get,
+                      .summary = "Remove and return the next item; waits while the queue is empty",
+                      .args = "queue [TIMEOUT seconds | NOWAIT]",
+                      .types = both,
+                      .create_type = "queue"});
+  e.register_command({.name = "QUEUE.SIZE",
+                      .arity = 2,
+                      .flags = readonly | fast,
+                      .handler = cmd_size,
+                      .summary = "The number of items queued",
+                      .args = "queue",
+                      .types = both});
+  e.register_command({.name = "QUEUE.EMPTY",
+                      .arity = 2,
+                      .flags = readonly | fast,
+                      .handler = cmd_empty,
+                      .summary = "Whether no item is queued",
+                      .args = "queue",
+                      .types = both});
+  e.register_command({.name = "QUEUE.FULL",
+                      .arity = 2,
+                      .flags = readonly | fast,
+                      .handler = cmd_full,
+                      .summary = "Whether the queue holds maxsize items",
+                      .args = "queue",
+                      .types = both});
   // A missing object is created as a joinable queue: a plain one would only
   // answer WRONGTYPE.
-  e.register_command({"QUEUE.TASKDONE", 2, write | fast, cmd_taskdone,
-                      "Mark one task done (joinable queues)", "queue", joinable, "joinablequeue"});
-  e.register_command({"QUEUE.JOIN", -2, write | blocking, cmd_join,
-                      "Wait until every task is done; replies 1, or 0 on timeout",
-                      "queue [TIMEOUT seconds]", joinable, "joinablequeue"});
+  e.register_command({.name = "QUEUE.TASKDONE",
+                      .arity = 2,
+                      .flags = write | fast,
+                      .handler = cmd_taskdone,
+                      .summary = "Mark one task done (joinable queues)",
+                      .args = "queue",
+                      .types = joinable,
+                      .create_type = "joinablequeue"});
+  e.register_command({.name = "QUEUE.JOIN",
+                      .arity = -2,
+                      .flags = write | blocking,
+                      .handler = cmd_join,
+                      .summary = "Wait until every task is done; replies 1, or 0 on timeout",
+                      .args = "queue [TIMEOUT seconds]",
+                      .types = joinable,
+                      .create_type = "joinablequeue"});
 }
 
 }  // namespace procshare::server

@@ -5,6 +5,7 @@
 // queue; DEL -> -NOTFOUND.
 #include "../types/semaphore.hpp"
 
+#include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
 #include "sync_options.hpp"
@@ -18,60 +19,81 @@ SemaphoreObject& sem_of(const std::shared_ptr<Object>& obj) {
 }
 
 void cmd_acquire(Ctx& c) {
-  WaitOptions opts = parse_wait_options(c.args, 2);
-  sync::wait_for_integer(c, sem_of(c.object).waiters(), opts,
-                         [obj = c.object, s = &c.session](bool queued) -> std::int64_t {
-                           if (!sem_of(obj).acquire_now(s->id(), queued)) return 0;
-                           s->hold(obj);  // the permit comes back if this client vanishes
-                           return 1;
-                         });
+  ArgReader r(c.args, 2);
+  WaitOptions opts = r.wait_options();
+  r.finish();
+  const auto& obj = c.object();
+  c.wait(sem_of(obj).waiters(), opts, sync::reply_integer,
+         [obj, s = &c.session](WaitOutcome& o, Wake w) {
+           if (!sem_of(obj).acquire_now(s->id(), w.parked)) return false;
+           s->hold(obj);  // the permit comes back if this client vanishes
+           o.integer = 1;
+           return true;
+         });
 }
 
 void cmd_release(Ctx& c) {
-  if (c.argc() > 3) fail(ErrorCode::err, "syntax error");
-  std::int64_t n = c.argc() == 3 ? parse_int(c.arg(2)) : 1;
-  sem_of(c.object).release(c.session.id(), n);
+  ArgReader r(c.args, 2);
+  std::int64_t n = r.more() ? r.next_int() : 1;
+  r.finish();
+  sem_of(c.object()).release(c.session.id(), n);
   c.out.ok();
 }
 
 void cmd_value(Ctx& c) {
-  c.out.integer(sem_of(c.object).value());
+  c.out.integer(sem_of(c.object()).value());
 }
 
 std::unique_ptr<Object> make_semaphore(std::span<const std::string_view> options, bool bounded) {
   std::string_view type = bounded ? "boundedsemaphore" : "semaphore";
   std::int64_t value = 1;  // Python's default
-  for (std::size_t i = 0; i < options.size(); ++i) {
-    if (keyword_is(options[i], "VALUE") && i + 1 < options.size()) {
-      value = sync::option_int("VALUE", options[++i], 0);
+  ArgReader r(options, 0);
+  while (r.more()) {
+    if (r.accept("VALUE")) {
+      value = r.next_int_at_least("VALUE", 0);
     } else {
-      sync::bad_option(type, options[i]);
+      r.unknown_option(type);
     }
   }
+  r.finish();
   return std::make_unique<SemaphoreObject>(value, bounded);
 }
 
 }  // namespace
 
 void register_semaphore_types(Engine& e) {
-  e.register_type(
-      {"semaphore",
-       [](Engine&, std::span<const std::string_view> o) { return make_semaphore(o, false); },
-       "A counting semaphore (Python's Semaphore); VALUE n, default 1"});
-  e.register_type(
-      {"boundedsemaphore",
-       [](Engine&, std::span<const std::string_view> o) { return make_semaphore(o, true); },
-       "A semaphore that cannot be released past its initial value"});
+  e.register_type({.name = "semaphore",
+                   .make = [](Engine&, auto o) { return make_semaphore(o, false); },
+                   .summary = "A counting semaphore (Python's Semaphore); VALUE n, default 1"});
+  e.register_type({.name = "boundedsemaphore",
+                   .make = [](Engine&, auto o) { return make_semaphore(o, true); },
+                   .summary = "A semaphore that cannot be released past its initial value"});
 
   const std::vector<std::string> types{"semaphore", "boundedsemaphore"};
   using namespace flag;
-  e.register_command({"SEM.ACQUIRE", -2, write | blocking, cmd_acquire,
-                      "Take a permit; replies 1, or 0 on timeout",
-                      "semaphore [TIMEOUT seconds | NOWAIT]", types, "semaphore"});
-  e.register_command({"SEM.RELEASE", -2, write | fast, cmd_release, "Give back n permits (1)",
-                      "semaphore [n]", types, "semaphore"});
-  e.register_command(
-      {"SEM.VALUE", 2, readonly | fast, cmd_value, "The free permits", "semaphore", types});
+  e.register_command({.name = "SEM.ACQUIRE",
+                      .arity = -2,
+                      .flags = write | blocking,
+                      .handler = cmd_acquire,
+                      .summary = "Take a permit; replies 1, or 0 on timeout",
+                      .args = "semaphore [TIMEOUT seconds | NOWAIT]",
+                      .types = types,
+                      .create_type = "semaphore"});
+  e.register_command({.name = "SEM.RELEASE",
+                      .arity = -2,
+                      .flags = write | fast,
+                      .handler = cmd_release,
+                      .summary = "Give back n permits (1)",
+                      .args = "semaphore [n]",
+                      .types = types,
+                      .create_type = "semaphore"});
+  e.register_command({.name = "SEM.VALUE",
+                      .arity = 2,
+                      .flags = readonly | fast,
+                      .handler = cmd_value,
+                      .summary = "The free permits",
+                      .args = "semaphore",
+                      .types = types});
 }
 
 }  // namespace procshare::server

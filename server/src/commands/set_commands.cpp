@@ -10,8 +10,6 @@ namespace procshare::server {
 
 namespace {
 
-using data_glue::object_command;
-
 SetObject& set(Ctx& c) {
   return c.obj<SetObject>();
 }
@@ -69,23 +67,57 @@ void register_set_type(Engine& e) {
       .summary = "Python's set of byte strings",
   });
   using namespace flag;
-  auto add = [&](std::string name, int arity, std::uint32_t flags, Handler h, std::string summary,
-                 std::string args) {
-    e.register_command(object_command("set", std::move(name), arity, flags, std::move(h),
-                                      std::move(summary), std::move(args)));
-  };
-  add("SET.ADD", -3, write | fast, set_add, "adds the values; replies how many were new",
-      "set value [value ...]");
-  add("SET.DISCARD", -3, write | fast, set_discard,
-      "removes the values; replies how many were there", "set value [value ...]");
-  add("SET.REMOVE", 3, write | fast, set_remove, "removes value; KEYERROR when absent",
-      "set value");
-  add("SET.HAS", 3, readonly | fast, set_has, "value in s", "set value");
-  add("SET.LEN", 2, readonly | fast, set_len, "len(s)", "set");
-  add("SET.MEMBERS", 2, readonly, set_members, "every member", "set");
-  add("SET.POP", 2, write | fast, set_pop, "removes and replies a member; KEYERROR when empty",
-      "set");
-  add("SET.CLEAR", 2, write, set_clear, "removes every member", "set");
+  data_glue::register_family(e, "set",
+                             {
+                                 {.name = "SET.ADD",
+                                  .arity = -3,
+                                  .flags = write | fast,
+                                  .handler = set_add,
+                                  .summary = "adds the values; replies how many were new",
+                                  .args = "set value [value ...]"},
+                                 {.name = "SET.DISCARD",
+                                  .arity = -3,
+                                  .flags = write | fast,
+                                  .handler = set_discard,
+                                  .summary = "removes the values; replies how many were there",
+                                  .args = "set value [value ...]"},
+                                 {.name = "SET.REMOVE",
+                                  .arity = 3,
+                                  .flags = write | fast,
+                                  .handler = set_remove,
+                                  .summary = "removes value; KEYERROR when absent",
+                                  .args = "set value"},
+                                 {.name = "SET.HAS",
+                                  .arity = 3,
+                                  .flags = readonly | fast,
+                                  .handler = set_has,
+                                  .summary = "value in s",
+                                  .args = "set value"},
+                                 {.name = "SET.LEN",
+                                  .arity = 2,
+                                  .flags = readonly | fast,
+                                  .handler = set_len,
+                                  .summary = "len(s)",
+                                  .args = "set"},
+                                 {.name = "SET.MEMBERS",
+                                  .arity = 2,
+                                  .flags = readonly,
+                                  .handler = set_members,
+                                  .summary = "every member",
+                                  .args = "set"},
+                                 {.name = "SET.POP",
+                                  .arity = 2,
+                                  .flags = write | fast,
+                                  .handler = set_pop,
+                                  .summary = "removes and replies a member; KEYERROR when empty",
+                                  .args = "set"},
+                                 {.name = "SET.CLEAR",
+                                  .arity = 2,
+                                  .flags = write,
+                                  .handler = set_clear,
+                                  .summary = "removes every member",
+                                  .args = "set"},
+                             });
 }
 
 }  // namespace procshare::server

@@ -12,7 +12,6 @@ namespace procshare::server {
 
 namespace {
 
-using data_glue::object_command;
 using data_glue::syntax_error;
 
 ValueObject& value(Ctx& c) {
@@ -79,24 +78,44 @@ void register_value_type(Engine& e) {
       .summary = "one shared bytes, int or float (Python's Manager.Value)",
   });
   using namespace flag;
-  auto add = [&](std::string name, int arity, std::uint32_t flags, Handler h, std::string summary,
-                 std::string args, std::string_view create_as) {
-    CommandSpec c = object_command("value", std::move(name), arity, flags, std::move(h),
-                                   std::move(summary), std::move(args));
-    if (!create_as.empty()) c.create_options = {"TYPE", std::string(create_as)};
-    e.register_command(std::move(c));
-  };
-  add("VALUE.GET", 2, readonly | fast, value_get, "the value (int: integer, float: double)",
-      "value", "");
-  add("VALUE.SET", 3, write | fast, value_set,
-      "stores x, which must read as the value's type (VALUEERROR)", "value x", "bytes");
-  add("VALUE.INCRBY", 3, write | fast, value_incrby,
-      "adds an integer (overflow: VALUEERROR); replies the new value", "value increment", "int");
-  add("VALUE.INCRBYFLOAT", 3, write | fast, value_incrbyfloat,
-      "adds a float to a float or bytes value; replies the new value", "value increment", "float");
-  add("VALUE.CAS", 4, write | fast, value_cas,
-      "if the value equals expected, stores new; replies 1 swapped, 0 not", "value expected new",
-      "bytes");
+  data_glue::register_family(
+      e, "value",
+      {
+          {.name = "VALUE.GET",
+           .arity = 2,
+           .flags = readonly | fast,
+           .handler = value_get,
+           .summary = "the value (int: integer, float: double)",
+           .args = "value"},
+          {.name = "VALUE.SET",
+           .arity = 3,
+           .flags = write | fast,
+           .handler = value_set,
+           .summary = "stores x, which must read as the value's type (VALUEERROR)",
+           .args = "value x",
+           .create_options = {"TYPE", "bytes"}},
+          {.name = "VALUE.INCRBY",
+           .arity = 3,
+           .flags = write | fast,
+           .handler = value_incrby,
+           .summary = "adds an integer (overflow: VALUEERROR); replies the new value",
+           .args = "value increment",
+           .create_options = {"TYPE", "int"}},
+          {.name = "VALUE.INCRBYFLOAT",
+           .arity = 3,
+           .flags = write | fast,
+           .handler = value_incrbyfloat,
+           .summary = "adds a float to a float or bytes value; replies the new value",
+           .args = "value increment",
+           .create_options = {"TYPE", "float"}},
+          {.name = "VALUE.CAS",
+           .arity = 4,
+           .flags = write | fast,
+           .handler = value_cas,
+           .summary = "if the value equals expected, stores new; replies 1 swapped, 0 not",
+           .args = "value expected new",
+           .create_options = {"TYPE", "bytes"}},
+      });
 }
 
 }  // namespace procshare::server

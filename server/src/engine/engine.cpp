@@ -1,5 +1,7 @@
 #include "procshare/server/engine.hpp"
 
+#include "procshare/server/text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -21,18 +23,7 @@ bool upper_name(std::string_view in, std::array<char, 64>& buf, std::string_view
   return true;
 }
 
-std::string printable(std::string_view s, std::size_t max = 128) {
-  std::string r;
-  for (char c : s.substr(0, max)) {
-    auto u = static_cast<unsigned char>(c);
-    if (u >= 32 && u < 127 && c != '\'') {
-      r += c;
-    } else {
-      r += fmt::format("\\x{:02x}", u);
-    }
-  }
-  return r;
-}
+using text::printable;
 
 }  // namespace
 
@@ -101,6 +92,7 @@ std::shared_ptr<Object> Engine::make_object(std::string_view type,
   if (!spec) fail(ErrorCode::err, fmt::format("unknown type '{}'", printable(type)));
   std::shared_ptr<Object> obj = spec->make(*this, options);
   obj->type_name_ = spec->name;
+  obj->attach(waits_);
   return obj;
 }
 
@@ -114,7 +106,7 @@ void Engine::add_object(std::string_view name, const std::shared_ptr<Object>& ob
 }
 
 bool Engine::delete_object(std::string_view name) {
-  return objects_.erase(name);
+  return objects_.erase(name);  // its waiters complete with not_found
 }
 
 std::int64_t Engine::change_refs(Object& obj, std::int64_t delta) {
@@ -155,6 +147,44 @@ void Engine::close_session(Session& s) {
     if (h.refs > 0) change_refs(*obj, -h.refs);
   }
   sessions_.erase(s.id());
+  waits_.run();  // what it held went to the next waiters
+}
+
+void Engine::park(Session& s, std::unique_ptr<Waiter> w, std::span<WaitQueue* const> queues,
+                  WaitReply reply) {
+  Waiter& ref = *w;
+  s.set_wait(std::move(w), reply);
+  waits_.park(ref, queues);
+}
+
+bool Engine::deliver(Session& s) {
+  if (!s.wait_finished()) return false;
+  WaitReply reply = s.wait_reply();
+  std::unique_ptr<Waiter> w = s.take_wait();
+  // The statuses every wait shares are written here; the command's encoder
+  // writes the rest (its item, its integer, its own timed-out reply).
+  switch (w->outcome.status) {
+    case WaitStatus::not_found:
+      write_error(s.out, ErrorCode::notfound, "object was deleted");
+      break;
+    case WaitStatus::shut_down:
+      write_error(s.out, ErrorCode::err, "server is shutting down");
+      break;
+    default:
+      reply(s.out, w->outcome);
+  }
+  return true;
+}
+
+std::size_t Engine::expire_due(Clock::time_point now) {
+  std::size_t n = waits_.expire_due(now);
+  stats_.timeouts += n;
+  return n;
+}
+
+void Engine::shut_down_waits() {
+  for (const auto& [name, obj] : objects_.all()) obj->finish_waiters(WaitStatus::shut_down);
+  waits_.run();
 }
 
 void Engine::execute(Session& s, std::span<const std::string_view> args) {
@@ -167,59 +197,74 @@ void Engine::execute(Session& s, std::span<const std::string_view> args) {
     for (std::size_t i = 1; i < args.size() && rest.size() < 128; ++i) {
       rest += fmt::format("'{}' ", printable(args[i], 64));
     }
-    s.out.error("ERR", fmt::format("unknown command '{}', with args beginning with: {}",
-                                   printable(args[0], 64), rest));
+    write_error(s.out, ErrorCode::err,
+                fmt::format("unknown command '{}', with args beginning with: {}",
+                            printable(args[0], 64), rest));
     return;
   }
   int n = static_cast<int>(args.size());
   if ((cmd->arity > 0 && n != cmd->arity) || (cmd->arity < 0 && n < -cmd->arity)) {
-    s.out.error("ERR",
+    write_error(s.out, ErrorCode::err,
                 fmt::format("wrong number of arguments for '{}' command", lower_case(cmd->name)));
     return;
   }
   if (requires_auth(s) && !(cmd->flags & flag::noauth)) {
-    s.out.error("NOAUTH", "Authentication required.");
+    write_error(s.out, ErrorCode::noauth, "Authentication required.");
     return;
   }
   s.last_command = cmd->name;
   run(s, *cmd, args);
+  waits_.run();
 }
 
 void Engine::run(Session& s, const CommandSpec& cmd, std::span<const std::string_view> args) {
   // A handler that fails after writing part of a reply must not leave half a
-  // reply on the wire: cut back to where this command started.
+  // reply on the wire: cut back to where this command started. Handlers
+  // read and check every argument before they ask for the object
+  // (Ctx::object), so a command that fails changes nothing.
   const std::size_t mark = s.output.size();
-  Ctx ctx{*this, s, s.out, args, cmd, nullptr};
+  Ctx ctx{*this, s, s.out, args, cmd};
   try {
-    if (!cmd.types.empty()) {
-      std::string_view name = args[1];
-      ctx.object = objects_.find(name);
-      if (!ctx.object) {
-        if (!(cmd.flags & flag::write) || cmd.create_type.empty()) {
-          fail(ErrorCode::notfound, fmt::format("no such object '{}'", printable(name)));
-        }
-        if (name.empty() || name.size() > 512) {
-          fail(ErrorCode::err, "object names are 1 to 512 bytes");
-        }
-        std::vector<std::string_view> opts(cmd.create_options.begin(), cmd.create_options.end());
-        ctx.object = make_object(cmd.create_type, opts);
-        add_object(name, ctx.object, false);
-      }
-      if (std::find(cmd.types.begin(), cmd.types.end(), ctx.object->type_name()) ==
-          cmd.types.end()) {
-        fail(ErrorCode::wrongtype,
-             fmt::format("Operation against an object of the wrong type ('{}' is a {})",
-                         printable(name), ctx.object->type_name()));
-      }
-    }
     cmd.handler(ctx);
   } catch (const CommandError& e) {
     s.output.resize(mark);
-    s.out.error(error_code_name(e.code()), e.what());
+    write_error(s.out, e.code(), e.what());
   } catch (const std::bad_alloc&) {
     s.output.resize(mark);
-    s.out.error("LIMIT", "out of memory");
+    write_error(s.out, ErrorCode::limit, "out of memory");
   }
+  // An object the command created implicitly goes again if the command
+  // failed after all (LIST.POP of a new, empty list: -INDEXERROR), so a
+  // failed command leaves nothing behind.
+  if (ctx.created_ && !s.parked() && s.output.size() > mark && s.output[mark] == '-' &&
+      ctx.object_->waiters() == 0 && ctx.object_->refs() == 0 &&
+      objects_.find_raw(args[1]) == ctx.object_.get()) {
+    objects_.erase(args[1]);
+  }
+}
+
+const std::shared_ptr<Object>& Engine::resolve(Ctx& c) {
+  const CommandSpec& cmd = c.command;
+  if (cmd.types.empty()) throw std::logic_error(cmd.name + " names no object type");
+  std::string_view name = c.args[1];
+  std::shared_ptr<Object> obj = objects_.find(name);
+  if (!obj) {
+    if (!(cmd.flags & flag::write) || cmd.create_type.empty()) {
+      fail(ErrorCode::notfound, fmt::format("no such object '{}'", printable(name)));
+    }
+    text::check_name(name);
+    std::vector<std::string_view> opts(cmd.create_options.begin(), cmd.create_options.end());
+    obj = make_object(cmd.create_type, opts);
+    add_object(name, obj, false);
+    c.created_ = true;
+  }
+  if (std::find(cmd.types.begin(), cmd.types.end(), obj->type_name()) == cmd.types.end()) {
+    fail(ErrorCode::wrongtype,
+         fmt::format("Operation against an object of the wrong type ('{}' is a {})",
+                     printable(name), obj->type_name()));
+  }
+  c.object_ = std::move(obj);
+  return c.object_;
 }
 
 void write_fields(protocol::ReplyWriter& out, const Fields& fields) {

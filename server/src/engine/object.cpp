@@ -12,8 +12,8 @@ std::size_t Object::waiters() const {
   return n;
 }
 
-void Object::fail_waiters(std::string_view code, std::string_view message) {
-  for (WaitQueue* q : wait_queues_) q->fail_all(code, message);
+void Object::finish_waiters(WaitStatus status) {
+  for (WaitQueue* q : wait_queues_) q->finish_all(status);
 }
 
 }  // namespace procshare::server

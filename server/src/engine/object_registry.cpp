@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "procshare/server/wait_queue.hpp"
+
 namespace procshare::server {
 
 std::shared_ptr<Object> ObjectRegistry::find(std::string_view name) const {
@@ -24,7 +26,7 @@ bool ObjectRegistry::erase(std::string_view name) {
   if (it == map_.end()) return false;
   std::shared_ptr<Object> obj = std::move(it->second);
   map_.erase(it);
-  obj->fail_waiters("NOTFOUND", "object was deleted");
+  obj->finish_waiters(WaitStatus::not_found);
   return true;
 }
 

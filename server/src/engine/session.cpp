@@ -9,39 +9,27 @@ Session::~Session() {
   abandon();
 }
 
-Waiter& Session::park(WaitQueue& queue, Waiter w) {
-  waiter_ = std::make_unique<Waiter>(std::move(w));
+void Session::set_wait(std::unique_ptr<Waiter> w, WaitReply reply) {
+  waiter_ = std::move(w);
+  reply_ = reply;
   waiter_->session = this;
   if (waiter_->since == Clock::time_point{}) waiter_->since = Clock::now();
-  queue.push(*waiter_);
-  return *waiter_;
 }
 
-void Session::resume() {
-  if (!waiter_) return;
-  // The waiter's callbacks may own captured state; destroy after unlinking.
-  auto done = std::move(waiter_);
-  if (done->queue) done->queue->remove(*done);
+std::unique_ptr<Waiter> Session::take_wait() {
+  reply_ = nullptr;
+  return std::move(waiter_);
+}
+
+void Session::woken() {
   if (on_resume) on_resume();
-}
-
-bool Session::expire() {
-  if (!waiter_) return true;
-  Waiter& w = *waiter_;
-  bool over = !w.on_timeout || w.on_timeout(out);
-  if (!over) return false;
-  if (waiter_) {  // on_timeout may itself have resumed the session
-    auto done = std::move(waiter_);
-    if (done->queue) done->queue->remove(*done);
-  }
-  return true;
 }
 
 void Session::abandon() {
   if (!waiter_) return;
-  auto gone = std::move(waiter_);
-  if (gone->queue) gone->queue->remove(*gone);
-  if (gone->on_abandon) gone->on_abandon();
+  auto gone = take_wait();
+  if (WaitScheduler* s = gone->scheduler()) s->withdraw(*gone);
+  if (gone->on_abandon) gone->on_abandon(*gone);
 }
 
 Session::Held& Session::held(const std::shared_ptr<Object>& obj) {

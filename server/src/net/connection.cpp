@@ -36,6 +36,7 @@
 #include "procshare/protocol/request_parser.hpp"
 #include "procshare/server/log.hpp"
 #include "procshare/server/server.hpp"
+#include "procshare/server/text.hpp"
 
 namespace procshare::server {
 
@@ -63,15 +64,6 @@ constexpr auto kCloseFlushTimeout = std::chrono::seconds(5);
 // Pipelined input buffered behind a parked request: Redis's default
 // client-query-buffer-limit, raised if one request may legitimately be larger.
 constexpr std::size_t kQueryBufferLimit = std::size_t{1} << 30;
-
-std::string printable_excerpt(std::string_view bytes) {
-  std::string r;
-  for (char c : bytes.substr(0, 64)) {
-    auto u = static_cast<unsigned char>(c);
-    r += (u >= 32 && u < 127) ? std::string(1, c) : fmt::format("\\x{:02x}", u);
-  }
-  return r;
-}
 
 // An allocator whose resize() leaves new chars uninitialised. The input
 // buffer grows by kReadChunk before each read; zero-filling that made every
@@ -192,10 +184,9 @@ class StreamConnection final : public Connection,
       last_activity_ = now;
     }
     if (delayed() && now >= *delay_until_) delay_until_.reset();
-    while (session_->parked() && session_->waiter()->deadline <= now) {
-      ++engine_.stats().timeouts;
-      session_->expire();  // writes the timed-out reply, or re-parks with a new deadline
-    }
+    // A finished wait (woken, timed out by the engine, its object deleted):
+    // the engine writes its reply now, on this connection's own turn.
+    engine_.deliver(*session_);
     // The idle clock starts again when a wait ends (a parked client is never idle).
     if (session_->parked()) {
       was_parked_ = true;
@@ -243,8 +234,8 @@ class StreamConnection final : public Connection,
         ++engine_.stats().protocol_errors;
         if (engine_.requires_auth(*session_)) ++engine_.stats().preauth_limit_refusals;
         log::verbose("client {}: {} near '{}'", session_->id(), r.error,
-                     printable_excerpt(pending));
-        session_->out.error("ERR", r.error);
+                     text::printable(pending, 64));
+        write_error(session_->out, ErrorCode::err, r.error);
         session_->close_after_reply = true;
         start_ = in_len_;  // nothing after a bad frame is looked at
         break;
@@ -350,10 +341,6 @@ class StreamConnection final : public Connection,
       if (!d || t < *d) d = t;
     };
     if (delayed()) consider(*delay_until_);
-    // A wait with no timeout has deadline max(): no deadline at all.
-    if (session_->parked() && session_->waiter()->deadline != Clock::time_point::max()) {
-      consider(session_->waiter()->deadline);
-    }
     if (finishing() && close_by_) consider(*close_by_);
     auto idle = engine_.config().idle_timeout;
     if (idle.count() > 0 && !session_->parked() && !finishing() && !delayed()) {
@@ -362,8 +349,9 @@ class StreamConnection final : public Connection,
     return d;
   }
 
-  // Waits for the next thing to do. The timer doubles as the parked wait's
-  // condition variable: Session::on_resume cancels it.
+  // Waits for the next thing to do. A parked wait's deadline is the
+  // engine's (Server::expire_waits); its end reaches this loop through
+  // Session::on_resume, which cancels the wait below.
   awaitable<Wake> wait_for_event() {
     const bool want_read = !delayed() && !finishing();
     const bool want_write = !delayed() && pending_output() > 0;

@@ -40,7 +40,7 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
 
 }  // namespace
 
-Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine) {
+Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine), wait_timer_(io) {
   engine_.server_info = [this](Fields& f) {
     f.add("tcp_port",
           FieldValue(static_cast<std::int64_t>(tcp_ports_.empty() ? 0 : tcp_ports_[0])));
@@ -72,9 +72,22 @@ Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine) 
 
 Server::~Server() {
   engine_.server_info = nullptr;
+  engine_.waits().on_deadline_change = nullptr;
+}
+
+awaitable<void> Server::expire_waits() {
+  while (!stopping_) {
+    wait_timer_.expires_at(engine_.next_deadline().value_or(Clock::time_point::max()));
+    // Cancelled (operation_aborted) when an earlier deadline appears: re-arm.
+    auto [ec] = co_await wait_timer_.async_wait(as_tuple(use_awaitable));
+    if (stopping_) break;
+    if (!ec) engine_.expire_due(Clock::now());
+  }
 }
 
 void Server::start() {
+  engine_.waits().on_deadline_change = [this] { wait_timer_.cancel(); };
+  asio::co_spawn(io_, expire_waits(), asio::detached);
   // Protected mode (§1): without a key, only this machine may connect.
   for (const auto& hp : engine_.config().tcp) open_tcp(hp);
   if (engine_.config().unix_path) open_unix(*engine_.config().unix_path);
@@ -202,9 +215,8 @@ void Server::stop() {
   for (auto& a : unix_acceptors_) a->close(ec);
   for (auto& a : tcp_acceptors_) a->close(ec);
   if (!unix_path_.empty()) ::unlink(unix_path_.c_str());
-  for (const auto& [name, obj] : engine_.objects().all()) {
-    obj->fail_waiters("ERR", "server is shutting down");
-  }
+  wait_timer_.cancel();
+  engine_.shut_down_waits();
   auto conns = connections_;  // stop() may remove entries
   for (Connection* c : conns) c->stop();
   if (connections_.empty() && on_stopped) on_stopped();

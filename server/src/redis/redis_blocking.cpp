@@ -1,19 +1,15 @@
 // Redis BLPOP / BRPOP key [key ...] timeout, on procshare lists. The client is
-// parked, never a thread (PROTOCOL.md §6), on the lists' `pushed()` wait
-// queues, which every change that adds items wakes (LPUSH, LIST.APPEND, ...).
-//
-// A session waits in one WaitQueue; for several keys it parks on the first
-// key's list and puts a proxy Waiter (same session, owned by the wait's
-// shared state) in each other list's queue. Whichever queue wakes first pops,
-// in key order, and unlinks the rest.
+// parked, never a thread (PROTOCOL.md §6): one waiter sits in every waited
+// list's `pushed()` queue at once, and the first list to get items serves it
+// (the others no longer hold it).
 //
 // What happens when:
-//  * a key gets items: the first waiter in that list's queue takes one in
-//    its try_complete, writing [key, item] into its reply at once; the key
-//    is the list's name now (a RENAMEd list keeps its waiters).
+//  * a key gets items: the waiter takes one into its outcome with the key
+//    (the list's name now: a RENAMEd list keeps its waiters), and the reply
+//    is [key, item].
 //  * the timeout passes: a null array (RESP3 null), as Redis.
-//  * the client disconnects: its waiters leave every queue and nothing is
-//    popped: an item leaves a list only inside try_complete, for a live client.
+//  * the client disconnects: its waiter leaves every queue; an item it took
+//    but whose reply was never written goes back where it came from.
 //  * a waited list is deleted (DEL, FLUSHALL): -NOTFOUND, procshare's rule.
 //  * a key is missing: an empty list is created to wait on, so while clients
 //    wait on it the key exists (TYPE list, LLEN 0). When the wait ends, the
@@ -25,6 +21,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "procshare/server/text.hpp"
 #include "redis_glue.hpp"
 
 namespace procshare::server::redis {
@@ -33,34 +30,13 @@ namespace {
 
 using ListPtr = std::shared_ptr<ListObject>;
 
-// One BLPOP/BRPOP wait, shared by its primary waiter (in the session) and its
-// proxies (owned here).
+// What one BLPOP/BRPOP wait needs after it parked.
 struct BlockedPop {
   Engine& engine;
-  Session& session;
   bool front = true;
   std::vector<ListPtr> lists;  // in key order, no duplicates
   std::vector<bool> made;      // created for this wait
-  std::vector<std::unique_ptr<Waiter>> proxies;
 
-  BlockedPop(Engine& e, Session& s, bool f) : engine(e), session(s), front(f) {}
-  BlockedPop(const BlockedPop&) = delete;
-  BlockedPop& operator=(const BlockedPop&) = delete;
-  // The proxies must not stay linked in a queue once they are freed; the
-  // lists outlive this body (they are members).
-  ~BlockedPop() { unlink_proxies(); }
-
-  void unlink_proxies() {
-    for (auto& p : proxies) {
-      if (p->queue) p->queue->remove(*p);
-    }
-  }
-  // Leaves every queue, the session's own waiter included: called before any
-  // list may be deleted, so that deletion fails no waiter of ours.
-  void unlink_all() {
-    if (Waiter* w = session.waiter(); w && w->queue) w->queue->remove(*w);
-    unlink_proxies();
-  }
   // The lists made for this wait go again if nobody filled or waits on them.
   void drop_made_lists() {
     for (std::size_t i = 0; i < lists.size(); ++i) {
@@ -68,105 +44,108 @@ struct BlockedPop {
     }
   }
 
-  bool try_pop(ReplyWriter& out) {
-    for (const ListPtr& l : lists) {
-      if (l->size() == 0) continue;
-      std::string item = l->pop(front ? 0 : -1);
-      out.array(2);
-      out.bulk(l->name());
-      out.bulk(item);
-      unlink_all();
-      delete_if_emptied(engine, *l);
-      drop_made_lists();
-      return true;
-    }
-    return false;
-  }
-
-  bool timed_out(ReplyWriter& out) {
-    out.null_array();
-    unlink_all();
+  bool take(Waiter& self, std::size_t source) {
+    ListObject& l = *lists[source];
+    if (l.size() == 0) return false;
+    self.outcome.item = l.pop(front ? 0 : -1);
+    self.outcome.key = l.name();
+    // Out of every queue first, so that deleting an emptied list below
+    // fails nobody: this waiter no longer waits on it.
+    self.scheduler()->withdraw(self);
+    delete_if_emptied(engine, l);
     drop_made_lists();
     return true;
   }
 
-  void abandoned() {
-    unlink_proxies();  // the session already unlinked its own waiter
-    drop_made_lists();
+  // The client left after taking an item: it goes back to its end of the
+  // list, which is registered again if it was deleted for being empty.
+  void put_back(Waiter& self) {
+    for (const ListPtr& l : lists) {
+      if (l->name() != self.outcome.key) continue;
+      std::string_view item = self.outcome.item;
+      if (front) {
+        l->push_front(std::span(&item, 1));
+      } else {
+        l->push_back(std::span(&item, 1));
+      }
+      if (!engine.objects().find(l->name())) engine.add_object(l->name(), l, false);
+      return;
+    }
   }
 };
 
+// [key, item], or a null array when it timed out.
+void reply_pop(ReplyWriter& out, const WaitOutcome& o) {
+  if (o.status != WaitStatus::done) {
+    out.null_array();
+    return;
+  }
+  out.array(2);
+  out.bulk(o.key);
+  out.bulk(o.item);
+}
+
 // Redis's timeout argument: seconds, decimals allowed, 0 = forever.
-std::optional<std::chrono::nanoseconds> parse_timeout(std::string_view s) {
-  auto secs = to_double(s);
+WaitOptions parse_timeout(std::string_view s) {
+  auto secs = text::to_double(s);
   if (!secs || !std::isfinite(*secs)) {
     fail(ErrorCode::err, "timeout is not a float or out of range");
   }
   if (*secs < 0) fail(ErrorCode::err, "timeout is negative");
-  if (*secs == 0) return std::nullopt;
+  if (*secs == 0) return {};
   // A year is forever for any real program; more would overflow the clock.
   const double capped = std::min(*secs, 365.0 * 24 * 3600);
-  return std::chrono::nanoseconds(static_cast<std::int64_t>(capped * 1e9));
+  return {std::chrono::nanoseconds(static_cast<std::int64_t>(capped * 1e9))};
 }
 
 void blocking_pop(Ctx& c, bool front) {
-  const auto timeout = parse_timeout(c.arg(c.argc() - 1));
+  const WaitOptions opts = parse_timeout(c.arg(c.argc() - 1));
   const auto keys = c.args.subspan(1, c.argc() - 2);
+  // Every key is checked before anything changes: a wrong type or a bad
+  // name fails the command with no list made.
+  for (std::string_view key : keys) {
+    text::check_name(key);
+    find(c, key, kList);
+  }
 
   // Served at once from the first key that has items, as Redis does.
   for (std::string_view key : keys) {
     ListPtr l = find_as<ListObject>(c, key, kList);
     if (!l || l->size() == 0) continue;
-    std::string item = l->pop(front ? 0 : -1);
-    c.out.array(2);
-    c.out.bulk(key);
-    c.out.bulk(item);
+    WaitOutcome o{.status = WaitStatus::done, .item = l->pop(front ? 0 : -1), .key = l->name()};
     delete_if_emptied(c.engine, *l);
-    return;
+    return reply_pop(c.out, o);
   }
 
-  auto wait = std::make_shared<BlockedPop>(c.engine, c.session, front);
-  // Everything that may throw happens before the client is parked, and a
-  // failure leaves no list made for the wait behind; once parked, only the
-  // proxies are linked, which cannot fail.
-  try {
-    wait->lists.reserve(keys.size());
-    wait->made.reserve(keys.size());
-    std::unordered_set<const Object*> distinct;
-    for (std::string_view key : keys) {
-      ListPtr l = find_as<ListObject>(c, key, kList);
-      const bool fresh = !l;
-      if (fresh) l = std::static_pointer_cast<ListObject>(create(c.engine, key, kList));
-      if (!distinct.insert(l.get()).second) continue;  // BLPOP k k 0
-      wait->lists.push_back(std::move(l));
-      wait->made.push_back(fresh);
-    }
-    const std::string what = fmt::format("{} {}", c.command.name, keys.front());
-    // The proxies point at the wait, not own it: it owns them.
-    BlockedPop* raw = wait.get();
-    wait->proxies.reserve(wait->lists.size());
-    for (std::size_t i = 1; i < wait->lists.size(); ++i) {
-      auto p = std::make_unique<Waiter>();
-      p->try_complete = [raw](ReplyWriter& out) { return raw->try_pop(out); };
-      p->session = &c.session;
-      p->since = Clock::now();
-      p->what = what;
-      wait->proxies.push_back(std::move(p));
-    }
-    Waiter w;
-    w.try_complete = [wait](ReplyWriter& out) { return wait->try_pop(out); };
-    w.on_timeout = [wait](ReplyWriter& out) { return wait->timed_out(out); };
-    w.on_abandon = [wait] { wait->abandoned(); };
-    if (timeout) w.deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(*timeout);
-    w.what = what;
-    c.park(wait->lists.front()->pushed(), std::move(w));
-  } catch (...) {
+  auto wait = std::make_shared<BlockedPop>(BlockedPop{c.engine, front, {}, {}});
+  std::vector<WaitQueue*> queues;
+  std::unordered_set<const Object*> distinct;
+  for (std::string_view key : keys) {
+    ListPtr l = find_as<ListObject>(c, key, kList);
+    const bool fresh = !l;
+    if (fresh) l = std::static_pointer_cast<ListObject>(create(c.engine, key, kList));
+    if (!distinct.insert(l.get()).second) continue;  // BLPOP k k 0
+    queues.push_back(&l->pushed());
+    wait->lists.push_back(std::move(l));
+    wait->made.push_back(fresh);
+  }
+  auto w = std::make_unique<Waiter>();
+  w->try_complete = [wait](Waiter& self, Wake wake) { return wait->take(self, wake.source); };
+  w->on_timeout = [wait](Waiter& self) {
+    self.scheduler()->withdraw(self);
     wait->drop_made_lists();
-    throw;
-  }
-  for (std::size_t i = 1; i < wait->lists.size(); ++i) {
-    wait->lists[i]->pushed().push(*wait->proxies[i - 1]);
-  }
+    return true;
+  };
+  w->on_abandon = [wait](Waiter& self) {
+    if (self.outcome.status == WaitStatus::done) {
+      wait->put_back(self);
+    } else {
+      wait->drop_made_lists();  // it already left every queue
+    }
+  };
+  w->deadline = opts.deadline();
+  w->what = fmt::format("{} {}", c.command.name, keys.front());
+  c.park(std::move(w), queues, reply_pop);
 }
 
 void cmd_blpop(Ctx& c) {

@@ -29,7 +29,7 @@ void BarrierObject::finish_cycle(Arrival::State outcome) {
   auto cycle = std::move(arrivals_);
   arrivals_.clear();
   for (auto& a : cycle) a->state = outcome;
-  waiters_.wake_all();
+  waiters_.notify_all();
 }
 
 void BarrierObject::describe(Fields& out) const {

@@ -1,5 +1,7 @@
 #include "condition.hpp"
 
+#include "procshare/server/wait_scheduler.hpp"
+
 namespace procshare::server {
 
 ConditionObject::ConditionObject(std::shared_ptr<LockObject> named_lock,
@@ -20,7 +22,11 @@ void ConditionObject::notify(std::int64_t n) {
     if (!w) break;
     // Notified: the wait's timeout no longer applies, only the reacquire is
     // left and it has none (as in Python).
-    w->deadline = Clock::time_point::max();
+    if (WaitScheduler* s = w->scheduler()) {
+      s->set_deadline(*w, Clock::time_point::max());
+    } else {
+      w->deadline = Clock::time_point::max();
+    }
     waiters_.move_to(*w, target);
   }
 }

@@ -4,7 +4,7 @@ namespace procshare::server {
 
 void EventObject::set() {
   set_ = true;
-  waiters_.wake_all();
+  waiters_.notify_all();
 }
 
 }  // namespace procshare::server

@@ -21,13 +21,13 @@ void ListObject::extend(std::span<const std::string_view> vs) {
   // the list as it was.
   std::deque<std::string> more(vs.begin(), vs.end());
   for (auto& s : more) items_.push_back(std::move(s));
-  pushed_.wake();
+  pushed_.notify();
 }
 
 void ListObject::insert(std::int64_t i, std::string_view v) {
   const std::size_t pos = clamp_insert_index(i, items_.size());
   items_.emplace(items_.begin() + static_cast<std::ptrdiff_t>(pos), v);
-  pushed_.wake();
+  pushed_.notify();
 }
 
 std::size_t ListObject::push_front(std::span<const std::string_view> vs) {
@@ -35,7 +35,7 @@ std::size_t ListObject::push_front(std::span<const std::string_view> vs) {
   std::deque<std::string> more(vs.rbegin(), vs.rend());
   for (auto it = more.rbegin(); it != more.rend(); ++it) items_.push_front(std::move(*it));
   const std::size_t n = items_.size();
-  pushed_.wake();
+  pushed_.notify();
   return n;
 }
 
@@ -43,7 +43,7 @@ std::size_t ListObject::push_back(std::span<const std::string_view> vs) {
   std::deque<std::string> more(vs.begin(), vs.end());
   for (auto& s : more) items_.push_back(std::move(s));
   const std::size_t n = items_.size();
-  pushed_.wake();
+  pushed_.notify();
   return n;
 }
 

@@ -23,16 +23,13 @@ class ListObject : public Object {
 
   std::size_t size() const override { return items_.size(); }
 
-  // Clients parked until items arrive (Redis's BLPOP/BRPOP, redis_blocking.cpp).
-  // Every change that adds items wakes it once the change is complete, so a
-  // waiter may take an item before the caller reads size(). A waiter that
-  // empties the list may also remove it from the registry (Redis deletes an
-  // emptied key): whoever adds items must hold a shared_ptr to the list.
+  // Clients waiting for items: every change that adds items notifies it.
+  // The waiters are served after the command that added them.
   WaitQueue& pushed() { return pushed_; }
 
   void append(std::string_view v) {
     items_.emplace_back(v);
-    pushed_.wake();
+    pushed_.notify();
   }
   void extend(std::span<const std::string_view> vs);
   void insert(std::int64_t i, std::string_view v);

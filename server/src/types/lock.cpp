@@ -50,7 +50,7 @@ void LockCore::client_gone(ClientId c) {
 void LockCore::free_and_wake() {
   depth_ = 0;
   owner_ = 0;
-  waiters_.wake();
+  waiters_.notify();
 }
 
 void LockObject::describe(Fields& out) const {

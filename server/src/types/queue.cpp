@@ -16,9 +16,7 @@ bool QueueObject::put_now(std::string& item, bool queued) {
   if (full() || (!queued && !putters_.empty())) return false;
   items_.push_back(std::move(item));
   if (joinable_) ++unfinished_;
-  // A getter that takes the item may let a putter in, which wakes getters
-  // again: WaitQueue::wake is reentrant and loops instead of recursing.
-  getters_.wake();
+  getters_.notify();
   return true;
 }
 
@@ -31,13 +29,22 @@ bool QueueObject::take_now(std::string& item, bool queued) {
     item = std::move(items_.front());
     items_.pop_front();
   }
-  putters_.wake();
+  putters_.notify();
   return true;
+}
+
+void QueueObject::put_back(std::string item) {
+  if (lifo_) {
+    items_.push_back(std::move(item));
+  } else {
+    items_.push_front(std::move(item));
+  }
+  getters_.notify();
 }
 
 void QueueObject::task_done() {
   if (unfinished_ <= 0) fail(ErrorCode::valueerror, "task_done() called too many times");
-  if (--unfinished_ == 0) joiners_.wake_all();
+  if (--unfinished_ == 0) joiners_.notify_all();
 }
 
 std::string QueueObject::options_key() const {

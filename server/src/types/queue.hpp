@@ -2,11 +2,12 @@
 // queue and joinablequeue (Python's queue.Queue / LifoQueue and
 // multiprocessing.JoinableQueue) with clients, not threads, waiting.
 //
-// Items are handed over, never lost: put() offers the new item to the parked
-// getters at once (the first live one takes it, so an item only leaves the
-// queue into a reply), and take() lets the first parked putter in. Hence
-// parked getters imply an empty queue and parked putters a full one; a new
-// arrival that finds anyone waiting ahead of it waits behind them (FIFO).
+// Items are handed over, never lost: put() notifies the parked getters (the
+// first live one takes the item into its wait's outcome; one that leaves
+// before its reply is written puts it back), and take() notifies the
+// parked putters. Hence parked getters imply an empty queue and parked
+// putters a full one; a new arrival that finds anyone waiting ahead of it
+// waits behind them (FIFO).
 // A joinable queue counts unfinished tasks: put adds one, task_done() removes
 // one, and reaching zero releases every joiner.
 #include <cstddef>
@@ -41,6 +42,10 @@ class QueueObject : public Object {
   // Removes the next item into `item` if there is one and no getter waits
   // ahead; false when the caller must wait.
   bool take_now(std::string& item, bool queued = false);
+  // Puts back an item that was taken but never reached its client (it
+  // left before the reply was written): it is next out again, ahead of
+  // newer items. The queue may exceed maxsize by it.
+  void put_back(std::string item);
   // One task finished; VALUEERROR when there is none left (joinable only).
   void task_done();
 

@@ -30,7 +30,7 @@ void SemaphoreObject::release(ClientId c, std::int64_t n) {
     it->second -= std::min(n, it->second);
     if (it->second == 0) permits_.erase(it);
   }
-  waiters_.wake();
+  waiters_.notify();
 }
 
 void SemaphoreObject::client_gone(ClientId c) {
@@ -44,7 +44,7 @@ void SemaphoreObject::client_gone(ClientId c) {
     value_ += n;
   }
   if (bounded_) value_ = std::min(value_, initial_);
-  waiters_.wake();
+  waiters_.notify();
 }
 
 std::string SemaphoreObject::options_key() const {

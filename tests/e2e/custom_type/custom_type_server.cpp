@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <asio.hpp>
 
+#include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/config.hpp"
 #include "procshare/server/engine.hpp"
@@ -36,7 +37,7 @@ class CounterObject : public Object {
     if (__builtin_add_overflow(value_, n, &value_)) {
       fail(ErrorCode::valueerror, "increment would overflow");
     }
-    waiters_.wake_all();
+    waiters_.notify_all();
     return value_;
   }
   WaitQueue& waiters() { return waiters_; }
@@ -52,58 +53,74 @@ CounterObject& counter(const std::shared_ptr<Object>& obj) {
 }
 
 void counter_incr(Ctx& c) {
-  if (c.argc() > 3) fail(ErrorCode::err, "syntax error");
-  std::int64_t n = c.argc() == 3 ? parse_int(c.arg(2)) : 1;
-  c.out.integer(counter(c.object).add(n));
+  ArgReader r(c.args, 2);
+  std::int64_t n = r.more() ? r.next_int() : 1;
+  r.finish();
+  c.out.integer(counter(c.object()).add(n));
 }
 
 void counter_get(Ctx& c) {
-  c.out.integer(counter(c.object).value());
+  c.out.integer(counter(c.object()).value());
+}
+
+// A blocking command of a user type, through the same Ctx::wait as the
+// built-ins: `attempt` runs now and on every wake-up; reply_reached encodes
+// the outcome either way.
+void reply_reached(ReplyWriter& out, const WaitOutcome& o) {
+  out.integer(o.status == WaitStatus::done ? 1 : 0);
 }
 
 void counter_wait(Ctx& c) {
-  const std::int64_t target = parse_int(c.arg(2));
-  WaitOptions opts = parse_wait_options(c.args, 3, /*allow_nowait=*/false);
-  if (counter(c.object).value() >= target || opts.nowait()) {
-    c.out.integer(counter(c.object).value() >= target ? 1 : 0);
-    return;
-  }
-  Waiter w;
-  w.try_complete = [obj = c.object, target](ReplyWriter& out) {
-    if (counter(obj).value() < target) return false;
-    out.integer(1);
-    return true;
-  };
-  w.on_timeout = [](ReplyWriter& out) {
-    out.integer(0);
-    return true;
-  };
-  w.deadline = opts.deadline();
-  c.park(counter(c.object).waiters(), std::move(w));
+  ArgReader r(c.args, 2);
+  const std::int64_t target = r.next_int();
+  WaitOptions opts = r.wait_options(/*allow_nowait=*/false);
+  r.finish();
+  const auto& obj = c.object();
+  c.wait(counter(obj).waiters(), opts, reply_reached,
+         [obj, target](WaitOutcome&, Wake) { return counter(obj).value() >= target; });
 }
 
 void register_counter_type(Engine& e) {
-  e.register_type({"counter",
-                   [](Engine&, std::span<const std::string_view> options) {
-                     std::int64_t start = 0;
-                     for (std::size_t i = 0; i < options.size(); ++i) {
-                       if (keyword_is(options[i], "START") && i + 1 < options.size()) {
-                         start = parse_int(options[++i], ErrorCode::err);
-                       } else {
-                         fail(ErrorCode::err, "syntax error: counter takes START n");
-                       }
-                     }
-                     return std::make_unique<CounterObject>(start);
-                   },
-                   "A shared 64-bit counter (a user-defined type)"});
+  e.register_type({.name = "counter",
+                   .make =
+                       [](Engine&, std::span<const std::string_view> options) {
+                         std::int64_t start = 0;
+                         ArgReader r(options, 0);
+                         while (r.more()) {
+                           if (r.accept("START")) {
+                             start = r.next_int(ErrorCode::err);
+                           } else {
+                             r.error(ErrorCode::err, "syntax error: counter takes START n");
+                           }
+                         }
+                         r.finish();
+                         return std::make_unique<CounterObject>(start);
+                       },
+                   .summary = "A shared 64-bit counter (a user-defined type)"});
   const std::vector<std::string> types{"counter"};
-  e.register_command({"COUNTER.INCR", -2, flag::write | flag::fast, counter_incr,
-                      "Add n (1) and reply the new value", "counter [n]", types, "counter"});
-  e.register_command(
-      {"COUNTER.GET", 2, flag::readonly | flag::fast, counter_get, "The value", "counter", types});
-  e.register_command({"COUNTER.WAIT", -3, flag::write | flag::blocking, counter_wait,
-                      "Wait until the value reaches n; replies 1, or 0 on timeout",
-                      "counter n [TIMEOUT seconds]", types, "counter"});
+  e.register_command({.name = "COUNTER.INCR",
+                      .arity = -2,
+                      .flags = flag::write | flag::fast,
+                      .handler = counter_incr,
+                      .summary = "Add n (1) and reply the new value",
+                      .args = "counter [n]",
+                      .types = types,
+                      .create_type = "counter"});
+  e.register_command({.name = "COUNTER.GET",
+                      .arity = 2,
+                      .flags = flag::readonly | flag::fast,
+                      .handler = counter_get,
+                      .summary = "The value",
+                      .args = "counter",
+                      .types = types});
+  e.register_command({.name = "COUNTER.WAIT",
+                      .arity = -3,
+                      .flags = flag::write | flag::blocking,
+                      .handler = counter_wait,
+                      .summary = "Wait until the value reaches n; replies 1, or 0 on timeout",
+                      .args = "counter n [TIMEOUT seconds]",
+                      .types = types,
+                      .create_type = "counter"});
 }
 
 }  // namespace

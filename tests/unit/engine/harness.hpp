@@ -69,8 +69,11 @@ class Harness {
 
   bool parked(Client& c) const { return c.session->parked(); }
 
-  // Parses the next complete reply from the client's output, if any.
+  // Parses the next complete reply from the client's output, if any. A
+  // finished wait's reply is written first, as a connection does when its
+  // session is woken.
   std::optional<Reply> next_reply(Client& c) {
+    engine_.deliver(*c.session);
     std::string& out = c.session->output;
     if (out.empty()) return std::nullopt;
     protocol::ReplyParser parser;
@@ -86,8 +89,9 @@ class Harness {
 
   // The parked client's deadline passes now. Returns its reply if the wait ended.
   std::optional<Reply> expire(Client& c) {
-    if (c.session->expire()) return next_reply(c);
-    return std::nullopt;
+    server::Waiter* w = c.session->waiter();
+    if (!w || !engine_.waits().expire(*w)) return std::nullopt;
+    return next_reply(c);
   }
 
   void disconnect(Client& c) {

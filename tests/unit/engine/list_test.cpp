@@ -67,10 +67,10 @@ TEST(List, InsertClampsLikePython) {
 TEST(List, Pop) {
   Harness h;
   auto& c = h.client();
-  auto e = h.call(c, {"LIST.POP", "l"});  // creates the list, then fails
+  auto e = h.call(c, {"LIST.POP", "l"});  // fails, and so creates nothing
   EXPECT_TRUE(is_error(e, "INDEXERROR"));
   EXPECT_EQ(e.error_message(), "pop from empty list");
-  EXPECT_TRUE(is_int(h.call(c, {"EXISTS", "l"}), 1));
+  EXPECT_TRUE(is_int(h.call(c, {"EXISTS", "l"}), 0));
   fill(h, c, {"a", "b", "c", "d", "e"});
   EXPECT_TRUE(is_bulk(h.call(c, {"LIST.POP", "l"}), "e"));
   EXPECT_TRUE(is_bulk(h.call(c, {"LIST.POP", "l", "0"}), "a"));

@@ -181,7 +181,9 @@ TEST(Lock, ImplicitCreationWrongTypeAndBadOptions) {
   auto& a = h.client();
   EXPECT_TRUE(is_error(h.call(a, {"LOCK.LOCKED", "missing"}), "NOTFOUND"));
   EXPECT_TRUE(is_error(h.call(a, {"LOCK.RELEASE", "fresh"}), "NOTOWNER"));
-  EXPECT_EQ(h.call(a, {"TYPE", "fresh"}).str, "lock");  // stays after the failure
+  EXPECT_EQ(h.call(a, {"TYPE", "fresh"}).str, "none");  // a failed command creates nothing
+  h.call(a, {"LOCK.LOCKED", "fresh"});
+  h.call(a, {"CREATE", "lock", "fresh"});
   h.call(a, {"CREATE", "queue", "q"});
   EXPECT_TRUE(is_error(h.call(a, {"LOCK.ACQUIRE", "q"}), "WRONGTYPE"));
   EXPECT_TRUE(is_error(h.call(a, {"SEM.ACQUIRE", "fresh"}), "WRONGTYPE"));
@@ -191,7 +193,7 @@ TEST(Lock, ImplicitCreationWrongTypeAndBadOptions) {
   EXPECT_TRUE(is_error(h.call(a, {"LOCK.ACQUIRE", "l", "BOGUS"}), "ERR"));
   EXPECT_TRUE(is_error(h.call(a, {"LOCK.ACQUIRE", "l", "NOWAIT", "TIMEOUT", "1"}), "ERR"));
   EXPECT_TRUE(is_error(h.call(a, {"LOCK.RELEASE", "l", "extra"}), "ERR"));
-  EXPECT_TRUE(is_int(h.call(a, {"LOCK.LOCKED", "l"}), 0));  // bad options took nothing
+  EXPECT_TRUE(is_int(h.call(a, {"EXISTS", "l"}), 0));  // bad options created nothing
   EXPECT_TRUE(is_error(h.call(a, {"CREATE", "lock", "x", "MAXSIZE", "1"}), "ERR"));
   EXPECT_TRUE(is_ok(h.call(a, {"CREATE", "lock", "l", "EXISTOK"})));
   EXPECT_TRUE(is_error(h.call(a, {"CREATE", "rlock", "l", "EXISTOK"}), "EXISTS"));

@@ -18,8 +18,8 @@ TEST(Namespace, SetGetDelHas) {
   EXPECT_TRUE(is_bulk(h.call(c, {"NS.GET", "n", "x"}), "2"));
   EXPECT_TRUE(is_ok(h.call(c, {"NS.DEL", "n", "x"})));
   EXPECT_TRUE(is_error(h.call(c, {"NS.DEL", "n", "x"}), "KEYERROR"));
-  EXPECT_TRUE(is_error(h.call(c, {"NS.DEL", "m", "x"}), "KEYERROR"));  // creates m
-  EXPECT_EQ(h.call(c, {"TYPE", "m"}).str, "namespace");
+  EXPECT_TRUE(is_error(h.call(c, {"NS.DEL", "m", "x"}), "KEYERROR"));  // fails: creates nothing
+  EXPECT_EQ(h.call(c, {"TYPE", "m"}).str, "none");
 }
 
 TEST(Namespace, AttrsAndItemsInOrder) {

@@ -32,8 +32,8 @@ TEST(Set, AddDiscardHasLen) {
 TEST(Set, RemoveAndPopRaiseKeyError) {
   Harness h;
   auto& c = h.client();
-  EXPECT_TRUE(is_error(h.call(c, {"SET.POP", "s"}), "KEYERROR"));  // created, empty
-  EXPECT_TRUE(is_int(h.call(c, {"EXISTS", "s"}), 1));
+  EXPECT_TRUE(is_error(h.call(c, {"SET.POP", "s"}), "KEYERROR"));  // fails: creates nothing
+  EXPECT_TRUE(is_int(h.call(c, {"EXISTS", "s"}), 0));
   EXPECT_TRUE(is_error(h.call(c, {"SET.REMOVE", "s", "a"}), "KEYERROR"));
   h.call(c, {"SET.ADD", "s", "a", "b", "c"});
   EXPECT_TRUE(is_ok(h.call(c, {"SET.REMOVE", "s", "b"})));

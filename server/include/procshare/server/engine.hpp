@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -76,8 +77,29 @@ class Engine {
   Session* find_session(ClientId id);
 
   // Runs one request (args[0] is the command name). Writes its reply into
-  // s.out, or parks the session.
+  // s.out, or parks the session; then serves the waits the command made
+  // ready.
   void execute(Session& s, std::span<const std::string_view> args);
+
+  // The object a command names in args[1]: found, or created implicitly as
+  // the command's row says, and of one of its types (else NOTFOUND,
+  // WRONGTYPE). Ctx::object() calls it once the arguments are checked.
+  const std::shared_ptr<Object>& resolve(Ctx& c);
+
+  // ---- waiting (wait_queue.hpp, wait_scheduler.hpp) ----
+  WaitScheduler& waits() { return waits_; }
+  // Parks `s` with `w` in `queues`; `reply` will encode the outcome.
+  void park(Session& s, std::unique_ptr<Waiter> w, std::span<WaitQueue* const> queues,
+            WaitReply reply);
+  // Writes the reply of the session's finished wait and unparks it: what a
+  // transport calls when Session::on_resume fired. False if none finished.
+  bool deliver(Session& s);
+  // When the transport must next call expire_due (nullopt: no deadline).
+  std::optional<Clock::time_point> next_deadline() const { return waits_.next_deadline(); }
+  // Ends the waits whose deadline passed; returns how many ended.
+  std::size_t expire_due(Clock::time_point now);
+  // Ends every wait with shut_down (SHUTDOWN, SIGTERM).
+  void shut_down_waits();
 
   bool requires_auth(const Session& s) const { return config_.authkey && !s.authenticated; }
 
@@ -96,6 +118,7 @@ class Engine {
   Config config_;
   Stats stats_;
   Clock::time_point started_ = Clock::now();
+  WaitScheduler waits_;  // before objects_: their queues unregister from it
   ObjectRegistry objects_;
   std::map<std::string, std::unique_ptr<TypeSpec>> types_;
   std::map<std::string, std::unique_ptr<CommandSpec>> ordered_commands_;

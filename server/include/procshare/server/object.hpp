@@ -13,8 +13,10 @@
 
 namespace procshare::server {
 
+enum class WaitStatus : std::uint8_t;
 using ClientId = std::uint64_t;
 class WaitQueue;
+class WaitScheduler;
 
 class Object {
  public:
@@ -37,8 +39,14 @@ class Object {
 
   // Number of clients parked in this object's wait queues.
   std::size_t waiters() const;
-  // Ends every wait on this object with `code` (DEL, shutdown).
-  void fail_waiters(std::string_view code, std::string_view message);
+  // Ends every wait on this object with `status` (DEL: not_found; shutdown).
+  void finish_waiters(WaitStatus status);
+
+  // The scheduler that serves this object's wait queues (the engine attaches
+  // every object it makes; a standalone object, in a unit test, is attached
+  // by hand). Unattached, notify() only marks a queue.
+  void attach(WaitScheduler& scheduler) { scheduler_ = &scheduler; }
+  WaitScheduler* scheduler() const { return scheduler_; }
 
   // Set by the engine.
   std::string_view type_name() const { return type_name_; }
@@ -51,6 +59,7 @@ class Object {
   friend class Engine;
   friend class ObjectRegistry;
   std::vector<WaitQueue*> wait_queues_;  // registered by WaitQueue's constructor
+  WaitScheduler* scheduler_ = nullptr;
   std::string_view type_name_;
   std::string name_;
   bool anonymous_ = false;

@@ -41,6 +41,9 @@ class Server {
  private:
   asio::awaitable<void> accept_unix(asio::local::stream_protocol::acceptor& acceptor);
   asio::awaitable<void> accept_tcp(asio::ip::tcp::acceptor& acceptor);
+  // Ends parked waits as their deadlines pass: one timer for the whole
+  // engine, re-armed when an earlier deadline appears.
+  asio::awaitable<void> expire_waits();
   bool over_client_limit();
   void open_unix(const std::string& path);
   void open_tcp(const std::string& host_port);
@@ -52,6 +55,7 @@ class Server {
   std::vector<unsigned short> tcp_ports_;
   std::string unix_path_;
   std::unordered_set<Connection*> connections_;
+  asio::steady_timer wait_timer_;
   bool stopping_ = false;
 };
 

@@ -14,10 +14,16 @@
 #include "procshare/protocol/reply_writer.hpp"
 #include "procshare/server/object.hpp"
 #include "procshare/server/wait_queue.hpp"
+#include "procshare/server/wait_scheduler.hpp"
 
 namespace procshare::server {
 
 enum class Transport { unix_socket, tcp_loopback, tcp_remote, memory };
+
+// A blocking command's reply encoder: the outcome of its wait as RESP. The
+// engine calls it, for the waiting session, when the wait has finished (or
+// at once when the command did not have to wait): one encoder per command.
+using WaitReply = void (*)(protocol::ReplyWriter& out, const WaitOutcome& outcome);
 
 class Session {
  public:
@@ -45,17 +51,20 @@ class Session {
   int resp() const { return out.resp(); }
 
   // ---- parking (blocking commands) ----
-  // Parks this session: `w` moves into the session and joins `queue`.
-  Waiter& park(WaitQueue& queue, Waiter w);
+  // A parked session has a wait: pending until the scheduler completes it,
+  // then finished until the engine writes its reply (Engine::deliver).
   bool parked() const { return waiter_ != nullptr; }
+  bool wait_finished() const { return waiter_ && waiter_->finished(); }
   Waiter* waiter() { return waiter_.get(); }
   const Waiter* waiter() const { return waiter_.get(); }
-  // Called by WaitQueue when the wait finished (its reply is written).
-  void resume();
-  // The transport saw the deadline pass: runs on_timeout. Returns true when the
-  // wait is over (reply written), false when it goes on (maybe a new deadline).
-  bool expire();
-  // Leaves the wait queue without a reply (disconnect).
+  WaitReply wait_reply() const { return reply_; }
+  // The engine parks and unparks (Engine::park, Engine::deliver).
+  void set_wait(std::unique_ptr<Waiter> w, WaitReply reply);
+  std::unique_ptr<Waiter> take_wait();
+  // Called by the scheduler: the wait finished; tells the transport.
+  void woken();
+  // Leaves the wait without a reply (disconnect): withdraws the waiter and
+  // runs its on_abandon.
   void abandon();
 
   // ---- what the client holds ----
@@ -72,7 +81,7 @@ class Session {
   std::unordered_map<const Object*, Held>& holdings() { return held_; }
 
   // ---- hooks the transport sets ----
-  std::function<void()> on_resume;  // a parked wait finished
+  std::function<void()> on_resume;  // a parked wait finished: deliver its reply
   std::function<void()> on_kill;    // CLIENT KILL, SHUTDOWN: close this connection
   bool close_after_reply = false;   // QUIT, failed AUTH.PROVE, protocol error
   // Hold this connection's replies (and its further requests) this long: the
@@ -85,6 +94,7 @@ class Session {
   Transport transport_;
   std::string peer_;
   std::unique_ptr<Waiter> waiter_;
+  WaitReply reply_ = nullptr;
   std::unordered_map<const Object*, Held> held_;
 };
 

@@ -1,0 +1,77 @@
+#pragma once
+// The engine's part of waiting: which notified queues still have to be
+// served, and when each parked waiter's deadline passes. One scheduler per
+// engine; every object the engine makes is attached to it.
+//
+// Data flows one way. A command changes an object; the object notifies its
+// wait queues, which only puts them on the ready list; after the command, the
+// engine runs the scheduler, which serves each ready queue in turn (a waiter
+// that takes an item may make another queue ready: it is appended, never
+// served from inside another's wake-up, so nothing is re-entrant). A waiter
+// that completes leaves every queue and its session is told; the session's
+// connection then asks the engine to write the reply from the outcome.
+//
+// Deadlines live here too: the transport asks next_deadline() when to wake
+// and calls expire_due(now); a connection knows nothing of its wait's
+// deadline.
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <set>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "procshare/server/wait_queue.hpp"
+
+namespace procshare::server {
+
+class WaitScheduler {
+ public:
+  WaitScheduler() = default;
+  WaitScheduler(const WaitScheduler&) = delete;
+  WaitScheduler& operator=(const WaitScheduler&) = delete;
+  ~WaitScheduler();
+
+  // Parks `w` in each of `queues` (its Wake::source is the position in this
+  // list) and indexes its deadline.
+  void park(Waiter& w, std::span<WaitQueue* const> queues);
+  // Ends `w` with its outcome (pending becomes done): it leaves every queue
+  // and the deadline index, and its session is told.
+  void complete(Waiter& w);
+  // Takes `w` out of every queue and the index without completing it (its
+  // client left).
+  void withdraw(Waiter& w);
+  // Moves a parked waiter's deadline (a notified condition wait has none).
+  void set_deadline(Waiter& w, Clock::time_point deadline);
+
+  // Serves the notified queues until none is left.
+  void run();
+  bool has_ready() const { return !ready_.empty(); }
+
+  // The earliest deadline of a parked waiter, if any waits with one.
+  std::optional<Clock::time_point> next_deadline() const;
+  // Times out every waiter whose deadline is <= now, earliest first, then
+  // serves what that made ready. Returns how many waits ended.
+  std::size_t expire_due(Clock::time_point now);
+  // This waiter's deadline passes now, whatever it is (tests).
+  bool expire(Waiter& w);
+
+  // Called when next_deadline() may have moved earlier (a transport timer
+  // re-arms itself).
+  std::function<void()> on_deadline_change;
+
+ private:
+  friend class WaitQueue;
+  void ready(WaitQueue& q);
+  void index(Waiter& w);
+  void unindex(Waiter& w);
+  void unlink_all(Waiter& w);
+  bool timeout(Waiter& w);
+
+  std::vector<WaitQueue*> ready_;
+  bool running_ = false;  // run() is never re-entered: the outer loop serves what is added
+  std::set<std::pair<Clock::time_point, Waiter*>> deadlines_;
+};
+
+}  // namespace procshare::server

@@ -1,0 +1,95 @@
+#include "procshare/server/text.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+
+#include "procshare/server/errors.hpp"
+
+namespace procshare::server::text {
+
+namespace {
+
+// Skips one leading '+', which Python's int() and float() accept; "+-5" and
+// "++5" stay invalid. False when the text cannot be a number at all.
+bool strip_plus(const char*& b, const char* e) {
+  if (b != e && *b == '+') {
+    ++b;
+    if (b != e && (*b == '+' || *b == '-')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> to_int(std::string_view s) {
+  const char* b = s.data();
+  const char* e = b + s.size();
+  if (!strip_plus(b, e)) return std::nullopt;
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(b, e, v);
+  if (b == e || ec != std::errc() || p != e) return std::nullopt;
+  return v;
+}
+
+std::string int_error(std::string_view s) {
+  const char* b = s.data();
+  const char* e = b + s.size();
+  std::int64_t v = 0;
+  if (strip_plus(b, e) && std::from_chars(b, e, v).ec == std::errc::result_out_of_range) {
+    return "value is out of range";
+  }
+  return "value is not an integer or out of range";
+}
+
+std::optional<double> to_double(std::string_view s) {
+  const char* b = s.data();
+  const char* e = b + s.size();
+  if (!strip_plus(b, e)) return std::nullopt;
+  double v = 0;
+  auto [p, ec] = std::from_chars(b, e, v);
+  if (b == e || ec != std::errc() || p != e || std::isnan(v)) return std::nullopt;
+  return v;
+}
+
+bool iequals(std::string_view word, std::string_view upper_keyword) {
+  if (word.size() != upper_keyword.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    char c = word[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c != upper_keyword[i]) return false;
+  }
+  return true;
+}
+
+std::string lower_case(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return r;
+}
+
+bool valid_name(std::string_view name) {
+  return !name.empty() && name.size() <= kMaxNameBytes;
+}
+
+void check_name(std::string_view name) {
+  if (!valid_name(name)) fail(ErrorCode::err, "object names are 1 to 512 bytes");
+}
+
+std::string printable(std::string_view s, std::size_t max) {
+  std::string r;
+  for (char c : s.substr(0, max)) {
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 32 && u < 127 && c != '\'') {
+      r += c;
+    } else {
+      r += fmt::format("\\x{:02x}", u);
+    }
+  }
+  return r;
+}
+
+}  // namespace procshare::server::text
