@@ -22,12 +22,12 @@ void cmd_acquire(Ctx& c) {
   ArgReader r(c.args, 2);
   WaitOptions opts = r.wait_options();
   r.finish();
-  const auto& obj = c.object();
-  c.wait(core_of(obj).waiters(), opts, sync::reply_integer,
-         [obj, s = &c.session](WaitOutcome& o, Wake w) {
-           o.integer = core_of(obj).acquire_now(s->id(), 1, w.parked);
+  auto& lock = c.obj<LockObject>();
+  c.wait(lock.core().waiters(), opts, sync::reply_integer,
+         [lock = &lock, s = &c.session](WaitOutcome& o, Wake w) {
+           o.integer = lock->core().acquire_now(s->id(), 1, w.parked);
            // Held, so that the lock is freed if this client vanishes.
-           if (o.integer) s->hold(obj);
+           if (o.integer) s->hold(*lock);
            return o.integer != 0;
          });
 }

@@ -41,11 +41,9 @@ void cmd_put(Ctx& c) {
   WaitOptions opts = r.wait_options();
   r.finish();
   auto& q = c.obj<QueueObject>();
-  // The item is copied into the waiter only if it must wait.
-  std::string item(value);
   c.wait(q.putters(), opts, reply_put,
-         [obj = c.object(), item = std::move(item)](WaitOutcome&, Wake w) mutable {
-           return static_cast<QueueObject&>(*obj).put_now(item, w.parked);
+         [q = &q, item = std::string(value)](WaitOutcome&, Wake w) mutable {
+           return q->put_now(item, w.parked);
          });
 }
 
@@ -54,22 +52,23 @@ void cmd_get(Ctx& c) {
   WaitOptions opts = r.wait_options();
   r.finish();
   auto& q = c.obj<QueueObject>();
-  if (std::string item; q.take_now(item)) {  // the common case, without a waiter
-    WaitOutcome o{.status = WaitStatus::done, .item = std::move(item)};
-    reply_get(c.out, o);
-    return;
+  WaitOutcome now;
+  if (q.take_now(now.item)) {  // the common case: no waiter is made
+    now.status = WaitStatus::done;
+    return reply_get(c.out, now);
   }
-  if (opts.nowait()) return reply_get(c.out, WaitOutcome{.status = WaitStatus::timed_out});
+  if (opts.nowait()) {
+    now.status = WaitStatus::timed_out;
+    return reply_get(c.out, now);
+  }
   auto w = std::make_unique<Waiter>();
   // Runs only for a parked getter first in line: the item goes into its
   // outcome, and back into the queue if the client leaves before its reply.
-  w->try_complete = [obj = c.object()](Waiter& self, Wake wake) {
-    return static_cast<QueueObject&>(*obj).take_now(self.outcome.item, wake.parked);
+  w->try_complete = [q = &q](Waiter& self, Wake wake) {
+    return q->take_now(self.outcome.item, wake.parked);
   };
-  w->on_abandon = [obj = c.object()](Waiter& self) {
-    if (self.outcome.status == WaitStatus::done) {
-      static_cast<QueueObject&>(*obj).put_back(std::move(self.outcome.item));
-    }
+  w->on_abandon = [q = &q](Waiter& self) {
+    if (self.outcome.status == WaitStatus::done) q->put_back(std::move(self.outcome.item));
   };
   w->deadline = opts.deadline();
   c.park(std::move(w), q.getters(), reply_get);
@@ -95,9 +94,9 @@ void cmd_join(Ctx& c) {
   WaitOptions opts = r.wait_options(/*allow_nowait=*/false);
   r.finish();
   auto& q = c.obj<QueueObject>();
-  c.wait(q.joiners(), opts, sync::reply_integer, [obj = c.object()](WaitOutcome& o, Wake) {
+  c.wait(q.joiners(), opts, sync::reply_integer, [q = &q](WaitOutcome& o, Wake) {
     o.integer = 1;
-    return static_cast<QueueObject&>(*obj).unfinished() == 0;
+    return q->unfinished() == 0;
   });
 }
 

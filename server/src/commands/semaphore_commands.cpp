@@ -22,11 +22,11 @@ void cmd_acquire(Ctx& c) {
   ArgReader r(c.args, 2);
   WaitOptions opts = r.wait_options();
   r.finish();
-  const auto& obj = c.object();
-  c.wait(sem_of(obj).waiters(), opts, sync::reply_integer,
-         [obj, s = &c.session](WaitOutcome& o, Wake w) {
-           if (!sem_of(obj).acquire_now(s->id(), w.parked)) return false;
-           s->hold(obj);  // the permit comes back if this client vanishes
+  auto& sem = c.obj<SemaphoreObject>();
+  c.wait(sem.waiters(), opts, sync::reply_integer,
+         [sem = &sem, s = &c.session](WaitOutcome& o, Wake w) {
+           if (!sem->acquire_now(s->id(), w.parked)) return false;
+           s->hold(*sem);  // the permit comes back if this client vanishes
            o.integer = 1;
            return true;
          });

@@ -59,7 +59,7 @@ bool ArgReader::accept(std::string_view upper_keyword) {
   return true;
 }
 
-WaitOptions ArgReader::wait_options(bool allow_nowait) {
+WaitOptions ArgReader::parse_wait_options(bool allow_nowait) {
   WaitOptions o;
   if (accept("TIMEOUT")) {
     double secs = next_double(ErrorCode::err);
@@ -93,9 +93,9 @@ void ArgReader::error(ErrorCode code, std::string message) {
   message_ = std::move(message);
 }
 
-void ArgReader::finish() {
-  if (!failed() && pos_ < args_.size()) error(ErrorCode::err, "syntax error");
-  if (failed()) throw CommandError(*code_, message_);
+void ArgReader::fail_now() {
+  if (!failed()) error(ErrorCode::err, "syntax error");
+  throw CommandError(*code_, message_);
 }
 
 }  // namespace procshare::server

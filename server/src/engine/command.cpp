@@ -20,6 +20,7 @@ const std::shared_ptr<Object>& Ctx::object() {
 }
 
 void Ctx::park(std::unique_ptr<Waiter> w, std::span<WaitQueue* const> queues, WaitReply reply) {
+  if (!w->object) w->object = object_;
   if (w->what.empty()) {
     w->what = command.name;
     if (object_) {

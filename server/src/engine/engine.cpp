@@ -214,7 +214,7 @@ void Engine::execute(Session& s, std::span<const std::string_view> args) {
   }
   s.last_command = cmd->name;
   run(s, *cmd, args);
-  waits_.run();
+  if (waits_.has_ready()) waits_.run();
 }
 
 void Engine::run(Session& s, const CommandSpec& cmd, std::span<const std::string_view> args) {

@@ -32,17 +32,19 @@ void Session::abandon() {
   if (gone->on_abandon) gone->on_abandon(*gone);
 }
 
-Session::Held& Session::held(const std::shared_ptr<Object>& obj) {
-  Held& h = held_[obj.get()];
-  if (h.object.expired() || h.object.lock() != obj) h = Held{obj, 0, false};
+Session::Held& Session::held(Object& obj) {
+  Held& h = held_[&obj];
+  // An entry whose object is gone may be for an earlier object at the same
+  // address: start afresh. A live entry at this address is this object.
+  if (h.object.expired()) h = Held{obj.weak_from_this(), 0, false};
   return h;
 }
 
-void Session::hold(const std::shared_ptr<Object>& obj) {
+void Session::hold(Object& obj) {
   held(obj).owns = true;
 }
 
-void Session::add_ref(const std::shared_ptr<Object>& obj, std::int64_t n) {
+void Session::add_ref(Object& obj, std::int64_t n) {
   held(obj).refs += n;
 }
 

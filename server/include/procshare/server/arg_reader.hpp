@@ -46,16 +46,24 @@ class ArgReader {
   bool accept(std::string_view upper_keyword);
   // `[TIMEOUT seconds | NOWAIT]` (NOWAIT only if allowed), which must come
   // next if at all: stops at the first other word.
-  WaitOptions wait_options(bool allow_nowait = true);
+  WaitOptions wait_options(bool allow_nowait = true) {
+    if (!more()) return {};  // the common case, inline: wait forever
+    return parse_wait_options(allow_nowait);
+  }
   // The next word was not an option of `type`: latches "unknown option".
   void unknown_option(std::string_view type);
 
   // Latches an error of the handler's own (the first one wins).
   void error(ErrorCode code, std::string message);
   // Throws the latched error, or "syntax error" if words are left.
-  void finish();
+  void finish() {
+    if (failed() || pos_ < args_.size()) fail_now();
+  }
 
  private:
+  WaitOptions parse_wait_options(bool allow_nowait);
+  [[noreturn]] void fail_now();
+
   std::span<const std::string_view> args_;
   std::size_t pos_;
   std::optional<ErrorCode> code_;

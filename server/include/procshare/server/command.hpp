@@ -98,7 +98,8 @@ struct Ctx {
 
   // The one shape of a blocking command. `attempt(outcome, wake)` tries to
   // finish — take an item, the lock — into `outcome`, and returns true when
-  // it did. It runs now (wake.parked false); if it cannot finish, the reply
+  // it did. It may hold plain pointers to the command's object: a parked
+  // waiter keeps that object alive. It runs now (wake.parked false); if it cannot finish, the reply
   // is the timed-out outcome for NOWAIT / TIMEOUT 0, else the session parks
   // in `queue` and `attempt` runs again on each wake-up. Either way `reply`
   // writes the outcome: one encoder for the immediate and the parked path.

@@ -5,6 +5,7 @@
 // parses arguments, calls that API and writes replies.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,7 +19,9 @@ using ClientId = std::uint64_t;
 class WaitQueue;
 class WaitScheduler;
 
-class Object {
+// enable_shared_from_this: a session books what a client holds by weak
+// reference (Session::hold) without the command copying a shared_ptr.
+class Object : public std::enable_shared_from_this<Object> {
  public:
   Object() = default;
   Object(const Object&) = delete;

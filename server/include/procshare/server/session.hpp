@@ -69,9 +69,11 @@ class Session {
 
   // ---- what the client holds ----
   // Asks for obj->client_gone(id) when this session closes.
-  void hold(const std::shared_ptr<Object>& obj);
+  void hold(Object& obj);
+  void hold(const std::shared_ptr<Object>& obj) { hold(*obj); }
   // Reference counts this session holds on objects (REF.INC / anonymous CREATE).
-  void add_ref(const std::shared_ptr<Object>& obj, std::int64_t n);
+  void add_ref(Object& obj, std::int64_t n);
+  void add_ref(const std::shared_ptr<Object>& obj, std::int64_t n) { add_ref(*obj, n); }
   std::int64_t refs_on(const Object* obj) const;
   struct Held {
     std::weak_ptr<Object> object;
@@ -89,7 +91,7 @@ class Session {
   std::chrono::milliseconds reply_delay{0};
 
  private:
-  Held& held(const std::shared_ptr<Object>& obj);
+  Held& held(Object& obj);
   ClientId id_;
   Transport transport_;
   std::string peer_;

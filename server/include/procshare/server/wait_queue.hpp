@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,9 @@ struct Waiter {
   std::function<void(Waiter& self)> on_abandon;
 
   WaitOutcome outcome;
+  // The object the command named, kept alive while the wait lasts (even if
+  // it is deleted meanwhile), so callbacks may hold plain pointers into it.
+  std::shared_ptr<Object> object;
   Clock::time_point deadline = Clock::time_point::max();
   Clock::time_point since{};
   std::string what;  // "QUEUE.GET jobs", for CLIENT LIST and `top`
