@@ -128,7 +128,14 @@ void ReplyWriter::floating(double d) {
     out_->append(buf, n);
     out_->append("\r\n", 2);
   } else {
-    bulk({buf, n});
+    // As a bulk string a float keeps its '.' ("4.0", not "4"), so that a
+    // reader of the typed encoding (docs/values.md) sees a float, not an int.
+    std::size_t len = n;
+    if (std::string_view(buf, n).find_first_of(".en") == std::string_view::npos) {
+      buf[len++] = '.';
+      buf[len++] = '0';
+    }
+    bulk({buf, len});
   }
 }
 

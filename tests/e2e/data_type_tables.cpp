@@ -58,6 +58,9 @@ Table dict_table() {
               {"DICT.INCRBYFLOAT d f 1.5", "$1.5"},
               {"DICT.INCRBYFLOAT d f 1", "$2.5"},
               {"DICT.INCRBYFLOAT d f abc", "-VALUEERROR"},
+              // a float stays a float for typed readers, even when integral
+              {"DICT.INCRBYFLOAT d g 1", "$1.0"},
+              {"DICT.INCRBYFLOAT d g 1e300", "$1e+300"},
               {"DICT.INCRBYFLOAT d s 1", "-VALUEERROR"},
               {"DICT.SET d huge 1.7e308", ":1"},
               {"DICT.INCRBYFLOAT d huge 1.7e308", "-VALUEERROR"},
@@ -244,6 +247,8 @@ Table value_table() {
               {"VALUE.INCRBYFLOAT f 1.5", "$2.5"},
               {"VALUE.INCRBY f 1", "$3.5"},
               {"VALUE.GET f", "$3.5"},
+              {"VALUE.INCRBYFLOAT f 0.5", "$4.0"},
+              {"VALUE.INCRBYFLOAT f -0.5", "$3.5"},
               {"VALUE.SET f abc", "-VALUEERROR"},
               {"VALUE.SET f 1.7e308", "+OK"},
               {"VALUE.INCRBYFLOAT f 1.7e308", "-VALUEERROR"},

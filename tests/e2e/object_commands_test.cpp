@@ -242,6 +242,19 @@ Table refs_table() {
               {"REF.DEC nosuch", "-NOTFOUND"},
               {"REF.INC", "-ERR"},
               {"REF.INC n n", "-ERR"},
+              // DETACHED: a reference stored in a value, owned by no connection,
+              // outlives its writer until REF.DEC ... DETACHED
+              {"CREATE dict *", "$=s", 5},
+              {"REF.INC {s} DETACHED", ":2", 5},
+              {"REF.DEC {s} DETACHED", ":1", 5},
+              {"REF.DEC {s} DETACHED", "-VALUEERROR", 5},
+              {"REF.INC {s} detached", ":2", 5},
+              {"REF.INC {s} DETACHED EXTRA", "-ERR", 5},
+              {"close", "", 5},
+              {"EXISTS {s}", ":1", 6},
+              {"REF.DEC {s}", "-VALUEERROR", 6},
+              {"REF.DEC {s} DETACHED", ":0", 6},
+              {"EXISTS {s}", ":0", 6},
           }};
 }
 

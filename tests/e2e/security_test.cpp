@@ -275,6 +275,12 @@ TEST(Security, HelloAuthDefaultKey) {
   auto c = RawClient::tcp(server.tcp_port());
   EXPECT_TRUE(is_error(c.call({"HELLO", "3"}), "NOAUTH"));
   EXPECT_TRUE(is_error(c.call({"HELLO", "3", "AUTH", "default", "wrong"}), "WRONGPASS"));
+  // A HELLO that fails changes nothing: a bad word after a right key does not
+  // authenticate, and a bad name does not either.
+  EXPECT_TRUE(is_error(c.call({"HELLO", "3", "AUTH", "default", kKey, "BOGUS"}), "ERR"));
+  EXPECT_TRUE(is_error(c.call({"HELLO", "3", "AUTH", "default", kKey, "SETNAME", "a b"}), "ERR"));
+  EXPECT_TRUE(is_error(c.call({"HELLO", "4", "AUTH", "default", kKey}), "NOPROTO"));
+  EXPECT_TRUE(is_error(c.call({"DICT.LEN", "d"}), "NOAUTH"));
   Reply hello = c.call({"HELLO", "3", "AUTH", "default", kKey, "SETNAME", "me"});
   ASSERT_EQ(hello.type, Reply::Type::map) << hello.str;
   EXPECT_EQ(c.call({"CLIENT", "GETNAME"}).str, "me");

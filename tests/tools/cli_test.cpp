@@ -370,7 +370,7 @@ TEST(CliAuth, PromptWithoutAKeySaysSoAndRecoversAfterAuth) {
   term.type("dict.incrbyf\t");  // the command list is loaded once authenticated
   ASSERT_TRUE(term.expect("dict.incrbyfloat ")) << term.seen();
   term.type("d k 1\r");
-  ASSERT_TRUE(term.expect("\"1\"")) << term.seen();
+  ASSERT_TRUE(term.expect("\"1.0\"")) << term.seen();
   ASSERT_TRUE(term.expect("> ")) << term.seen();
   term.type("exit\r");
   EXPECT_EQ(term.wait_exit(), 0);

@@ -21,7 +21,7 @@ void refuse(Ctx& c, std::string_view message) {
   ++c.engine.stats().auth_failures;
   c.session.reply_delay = kFailureDelay;
   c.session.close_after_reply = true;
-  c.out.error("WRONGPASS", message);
+  write_error(c.out, ErrorCode::wrongpass, message);
 }
 
 void cmd_auth(Ctx& c) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
 #include "procshare/server/text.hpp"
@@ -130,21 +131,45 @@ void cmd_describe(Ctx& c) {
   f.add("type", std::string(o->type_name()));
   f.add("size", o->size());
   f.add("refs", FieldValue(o->refs()));
+  f.add("detached-refs", FieldValue(o->detached_refs()));
   f.add("waiters", o->waiters());
   f.add("anonymous", FieldValue(o->anonymous()));
   o->describe(f);
   write_fields(c.out, f);
 }
 
+// `DETACHED`: the reference belongs to no connection (a value stored in
+// another object refers to this one), so it survives its writer's disconnect.
+bool read_detached(Ctx& c) {
+  ArgReader r(c.args, 2);
+  bool detached = r.accept("DETACHED");
+  r.finish();
+  return detached;
+}
+
 void cmd_ref_inc(Ctx& c) {
+  bool detached = read_detached(c);
   auto o = must_find(c, c.arg(1));
-  c.session.add_ref(o, 1);
+  if (detached) {
+    c.engine.change_detached_refs(*o, 1);
+  } else {
+    c.session.add_ref(o, 1);
+  }
   c.out.integer(c.engine.change_refs(*o, 1));
 }
 
 void cmd_ref_dec(Ctx& c) {
+  bool detached = read_detached(c);
   auto o = must_find(c, c.arg(1));
-  if (o->refs() <= 0) fail(ErrorCode::valueerror, "reference count is already zero");
+  if (detached) {
+    if (o->detached_refs() <= 0) fail(ErrorCode::valueerror, "no detached reference to drop");
+    c.engine.change_detached_refs(*o, -1);
+    c.out.integer(c.engine.change_refs(*o, -1));
+    return;
+  }
+  if (o->refs() - o->detached_refs() <= 0) {
+    fail(ErrorCode::valueerror, "no connection holds a reference (DETACHED drops a stored one)");
+  }
   // Drop this connection's own reference if it has one, else one that another
   // connection holds: each reference then goes once, by REF.DEC or when its
   // holder closes, never both (which would take the count below zero).
@@ -191,10 +216,11 @@ void register_object_commands(Engine& e) {
       {"OBJECTS", -1, readonly, cmd_objects, "Names matching a glob pattern", "[pattern]"});
   e.register_command({"DESCRIBE", 2, readonly, cmd_describe,
                       "Type, size, references, waiters and state of an object", "name"});
-  e.register_command(
-      {"REF.INC", 2, write | fast, cmd_ref_inc, "Add a reference held by this connection", "name"});
-  e.register_command({"REF.DEC", 2, write | fast, cmd_ref_dec,
-                      "Drop a reference; an anonymous object goes at zero", "name"});
+  e.register_command({"REF.INC", -2, write | fast, cmd_ref_inc,
+                      "Add a reference held by this connection, or by no one (DETACHED)",
+                      "name [DETACHED]"});
+  e.register_command({"REF.DEC", -2, write | fast, cmd_ref_dec,
+                      "Drop a reference; an anonymous object goes at zero", "name [DETACHED]"});
   e.register_command({"METHODS", 2, readonly, cmd_methods, "The commands of a type", "type"});
 }
 

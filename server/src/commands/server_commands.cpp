@@ -8,10 +8,13 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 
+#include "procshare/server/arg_reader.hpp"
 #include "procshare/server/auth.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
+#include "procshare/server/text.hpp"
 #include "procshare/server/version.hpp"
 
 namespace procshare::server {
@@ -54,40 +57,50 @@ void hello_reply(Ctx& c) {
   c.out.array(0);
 }
 
-void cmd_hello(Ctx& c) {
-  int proto = c.session.resp();
-  std::size_t i = 1;
-  if (c.argc() > 1) {
-    std::int64_t v = parse_int(c.arg(1), ErrorCode::err);
-    if (v != 2 && v != 3) {
-      c.out.error("NOPROTO", "unsupported protocol version");
-      return;
-    }
-    proto = static_cast<int>(v);
-    i = 2;
+void check_client_name(std::string_view name) {
+  if (name.find_first_of(" \n\r") != std::string_view::npos) {
+    fail(ErrorCode::err, "Client names cannot contain spaces, newlines or special characters.");
   }
-  std::string_view setname;
-  bool has_setname = false;
-  for (; i < c.argc(); ++i) {
-    if (keyword_is(c.arg(i), "AUTH") && i + 2 < c.argc()) {
-      authenticate_plain(c, c.arg(i + 1), c.arg(i + 2));
-      if (!c.session.authenticated) return;  // the error is written (or will be)
-      i += 2;
-    } else if (keyword_is(c.arg(i), "SETNAME") && i + 1 < c.argc()) {
-      setname = c.arg(++i);
-      has_setname = true;
+}
+
+// Every option is read and checked before any takes effect, so a HELLO that
+// fails (a bad word after AUTH, a bad name) neither authenticates nor renames.
+void cmd_hello(Ctx& c) {
+  ArgReader r(c.args, 1);
+  int proto = c.session.resp();
+  if (r.more()) {
+    std::int64_t v = r.next_int(ErrorCode::err);
+    if (!r.failed() && v != 2 && v != 3)
+      r.error(ErrorCode::noproto, "unsupported protocol version");
+    proto = static_cast<int>(v);
+  }
+  std::optional<std::pair<std::string_view, std::string_view>> credentials;
+  std::optional<std::string_view> setname;
+  while (r.more()) {
+    if (r.accept("AUTH")) {
+      std::string_view user = r.next();
+      credentials.emplace(user, r.next());
+    } else if (r.accept("SETNAME")) {
+      setname = r.next();
     } else {
-      fail(ErrorCode::err, fmt::format("syntax error in HELLO option '{}'", c.arg(i)));
+      std::string_view word = r.next();
+      r.error(ErrorCode::err,
+              fmt::format("syntax error in HELLO option '{}'", text::printable(word)));
     }
+  }
+  r.finish();
+  if (setname) check_client_name(*setname);
+  if (credentials) {
+    authenticate_plain(c, credentials->first, credentials->second);
+    if (!c.session.authenticated) return;  // the error is written (or will be)
   }
   if (c.engine.requires_auth(c.session)) {
-    c.out.error("NOAUTH",
-                "HELLO must be called with the client already authenticated, otherwise the "
-                "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client "
-                "and select the RESP protocol version at the same time");
-    return;
+    fail(ErrorCode::noauth,
+         "HELLO must be called with the client already authenticated, otherwise the "
+         "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client "
+         "and select the RESP protocol version at the same time");
   }
-  if (has_setname) c.session.name = std::string(setname);
+  if (setname) c.session.name = std::string(*setname);
   c.out.set_resp(proto);
   hello_reply(c);
 }
@@ -99,9 +112,10 @@ std::string age_text(Clock::time_point since) {
 
 std::string client_line(const Session& s) {
   std::string line =
-      fmt::format("id={} addr={} name={} age={} idle={} resp={} cmd={} cmds={}", s.id(), s.peer(),
-                  s.name, age_text(s.created), age_text(s.last_active), s.resp(),
-                  s.last_command.empty() ? "NULL" : s.last_command, s.commands);
+      fmt::format("id={} addr={} name={} age={} idle={} resp={} cmd={} cmds={} qbuf={} omem={}",
+                  s.id(), s.peer(), s.name, age_text(s.created), age_text(s.last_active), s.resp(),
+                  s.last_command.empty() ? "NULL" : s.last_command, s.commands, s.input_buffered,
+                  s.output.size());
   if (const Waiter* w = s.waiter()) {
     auto waited = std::chrono::duration<double>(Clock::now() - w->since).count();
     std::string what = w->what;
@@ -117,9 +131,7 @@ void cmd_client(Ctx& c) {
   if (keyword_is(sub, "ID") && c.argc() == 2) {
     c.out.integer(static_cast<std::int64_t>(s.id()));
   } else if (keyword_is(sub, "SETNAME") && c.argc() == 3) {
-    if (c.arg(2).find_first_of(" \n\r") != std::string_view::npos) {
-      fail(ErrorCode::err, "Client names cannot contain spaces, newlines or special characters.");
-    }
+    check_client_name(c.arg(2));
     s.name = std::string(c.arg(2));
     c.out.ok();
   } else if (keyword_is(sub, "GETNAME") && c.argc() == 2) {
@@ -129,8 +141,21 @@ void cmd_client(Ctx& c) {
       c.out.bulk(s.name);
     }
   } else if (keyword_is(sub, "LIST")) {
+    // CLIENT LIST [ID id ...], as Redis 6.2+.
+    std::vector<ClientId> only;
+    if (c.argc() > 2) {
+      ArgReader r(c.args, 2);
+      if (!r.accept("ID")) r.error(ErrorCode::err, "syntax error");
+      if (!r.more()) r.error(ErrorCode::err, "syntax error");
+      while (r.more()) only.push_back(static_cast<ClientId>(r.next_int(ErrorCode::err)));
+      r.finish();
+    }
     std::vector<const Session*> all;
-    for (const auto& [id, other] : c.engine.sessions()) all.push_back(other.get());
+    for (const auto& [id, other] : c.engine.sessions()) {
+      if (only.empty() || std::find(only.begin(), only.end(), id) != only.end()) {
+        all.push_back(other.get());
+      }
+    }
     std::sort(all.begin(), all.end(), [](auto* a, auto* b) { return a->id() < b->id(); });
     std::string text;
     for (const Session* o : all) text += client_line(*o) + "\n";
@@ -138,7 +163,10 @@ void cmd_client(Ctx& c) {
   } else if (keyword_is(sub, "KILL") && c.argc() == 4 && keyword_is(c.arg(2), "ID")) {
     auto id = static_cast<ClientId>(parse_int(c.arg(3), ErrorCode::err));
     Session* victim = c.engine.find_session(id);
-    if (!victim) fail(ErrorCode::err, "No such client");
+    if (!victim) {  // the new-style form counts the clients killed, as Redis 7
+      c.out.integer(0);
+      return;
+    }
     if (victim == &s) {
       s.close_after_reply = true;
     } else if (victim->on_kill) {

@@ -32,6 +32,10 @@ std::string_view error_code_name(ErrorCode code) {
       return "BROKEN";
     case ErrorCode::limit:
       return "LIMIT";
+    case ErrorCode::noproto:
+      return "NOPROTO";
+    case ErrorCode::oom:
+      return "OOM";
   }
   return "ERR";
 }

@@ -18,13 +18,20 @@
 //
 // What one connection may hold (so per-connection memory is bounded):
 //  * input: one incomplete request, which the parser bounds (16 KiB before
-//    authentication on a keyed server); while parked, pipelined requests up to
-//    parked_input_limit() (like Redis's client-query-buffer-limit);
+//    authentication on a keyed server); while parked, at most
+//    kParkedReadAhead of pipelined requests: past it the connection stops
+//    reading, and the kernel's socket buffers push back on the sender;
 //  * output: --max-output-buffer plus the one reply that crossed it.
+//
+// Fairness: one turn runs at most kSliceCommands requests (or kSliceBytes of
+// them) before the connection yields to the loop, so a deep pipeline (say
+// the backlog behind a wait that just ended) delays other clients by one
+// slice, not by the whole backlog.
 #include "connection.hpp"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 
@@ -61,9 +68,14 @@ constexpr std::size_t kShrinkAbove = 1024 * 1024;
 // A closing connection (protocol error, failed AUTH.PROVE, QUIT, shutdown)
 // gets this long to take its last replies; then it is closed regardless.
 constexpr auto kCloseFlushTimeout = std::chrono::seconds(5);
-// Pipelined input buffered behind a parked request: Redis's default
-// client-query-buffer-limit, raised if one request may legitimately be larger.
-constexpr std::size_t kQueryBufferLimit = std::size_t{1} << 30;
+// Pipelined input read ahead behind a parked request; then reading stops.
+constexpr std::size_t kParkedReadAhead = 256 * 1024;
+// A parked connection that stopped reading checks this often whether its
+// peer hung up (a hang-up behind unread bytes raises no readiness event).
+constexpr auto kHangupPoll = std::chrono::milliseconds(200);
+// One turn's share of the loop: ~0.1-1 ms of ordinary commands.
+constexpr std::size_t kSliceCommands = 512;
+constexpr std::size_t kSliceBytes = 256 * 1024;
 
 // An allocator whose resize() leaves new chars uninitialised. The input
 // buffer grows by kReadChunk before each read; zero-filling that made every
@@ -153,9 +165,13 @@ class StreamConnection final : public Connection,
   std::size_t buffered_input() const { return in_len_ - start_; }
   bool delayed() const { return delay_until_.has_value(); }
   bool finishing() const { return session_->close_after_reply || stopping_ || peer_closed_; }
-  std::size_t parked_input_limit() const {
-    const auto& l = engine_.config().limits;
-    return std::max(kQueryBufferLimit, l.max_bulk + l.max_inline + kReadChunk);
+  // Parked with a full read-ahead: the socket is left unread.
+  bool backlog_full() const { return session_->parked() && buffered_input() >= kParkedReadAhead; }
+
+  // Whether the peer closed or reset the connection, without reading.
+  bool peer_hung_up() {
+    pollfd p{socket_.native_handle(), POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
   }
 
   awaitable<void> serve() {
@@ -165,6 +181,12 @@ class StreamConnection final : public Connection,
     last_activity_ = Clock::now();
     for (;;) {
       if (!step()) co_return;
+      if (sliced_) {
+        // The turn ended with requests still to run: let the others go first.
+        sliced_ = false;
+        co_await asio::post(socket_.get_executor(), use_awaitable);
+        continue;
+      }
       Wake w = co_await wait_for_event();
       if (w == Wake::closed) co_return;
       if (w == Wake::readable && !read_now()) co_return;
@@ -194,7 +216,8 @@ class StreamConnection final : public Connection,
       was_parked_ = false;
       last_activity_ = now;
     }
-    if (stopping_ && session_->parked()) return false;  // SHUTDOWN already answered waiters
+    if (stopping_ && session_->parked()) return false;   // SHUTDOWN already answered waiters
+    if (backlog_full() && peer_hung_up()) return false;  // it left: abandon its wait now
     if (idle_due(now)) {
       ++engine_.stats().idle_disconnects;
       log::verbose("client {} closed: idle for {} s", session_->id(),
@@ -225,7 +248,14 @@ class StreamConnection final : public Connection,
   // Runs every complete request in the input buffer, until one parks, asks
   // for a reply delay or for a close. False: close now.
   bool execute_buffered() {
+    std::size_t ran = 0;
+    const std::size_t began_at = start_;
     while (can_execute() && start_ < in_len_) {
+      if (ran == kSliceCommands || start_ - began_at >= kSliceBytes) {
+        sliced_ = true;
+        break;
+      }
+      ++ran;
       parser_.set_limits(limits());
       std::string_view pending(in_.data() + start_, in_len_ - start_);
       protocol::ParseResult r = parser_.parse(pending);
@@ -253,6 +283,7 @@ class StreamConnection final : public Connection,
       if (pending_output() >= kFlushAt && !delayed() && !write_now()) return false;
     }
     compact_input();
+    session_->input_buffered = buffered_input();
     return true;
   }
 
@@ -312,13 +343,8 @@ class StreamConnection final : public Connection,
     }
     if (ec) return false;  // end of stream or reset: the client left
     in_len_ += n;
+    session_->input_buffered = buffered_input();
     got_input_ = true;  // step() stamps last_activity_ with its clock read
-    if (session_->parked() && buffered_input() > parked_input_limit()) {
-      ++engine_.stats().protocol_errors;  // an oversized request, in effect
-      log::notice("client {} ({}) closed: over {} bytes pipelined behind a blocked request",
-                  session_->id(), session_->peer(), parked_input_limit());
-      return false;
-    }
     return true;
   }
 
@@ -342,6 +368,7 @@ class StreamConnection final : public Connection,
     };
     if (delayed()) consider(*delay_until_);
     if (finishing() && close_by_) consider(*close_by_);
+    if (backlog_full()) consider(now_ + kHangupPoll);
     auto idle = engine_.config().idle_timeout;
     if (idle.count() > 0 && !session_->parked() && !finishing() && !delayed()) {
       consider(last_activity_ + idle);
@@ -353,7 +380,7 @@ class StreamConnection final : public Connection,
   // engine's (Server::expire_waits); its end reaches this loop through
   // Session::on_resume, which cancels the wait below.
   awaitable<Wake> wait_for_event() {
-    const bool want_read = !delayed() && !finishing();
+    const bool want_read = !delayed() && !finishing() && !backlog_full();
     const bool want_write = !delayed() && pending_output() > 0;
     const auto deadline = next_deadline();
     constexpr auto rd = Socket::wait_read;
@@ -416,6 +443,7 @@ class StreamConnection final : public Connection,
   bool peer_closed_ = false;  // end of stream seen with replies still to write
   bool stopping_ = false;
   bool killed_ = false;
+  bool sliced_ = false;  // the last turn stopped with requests left to run
 };
 
 // A coroutine parameter lives in the coroutine frame, unlike a lambda's

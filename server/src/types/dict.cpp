@@ -49,7 +49,7 @@ double DictObject::incrbyfloat(std::string_view key, double x) {
   const std::size_t pos = table_.find(key);
   const double old = pos == CompactTable::npos ? 0.0 : float_or_fail(table_.value_at(pos));
   const double now = add_or_fail(old, x);
-  const std::string text = format_double(now);
+  const std::string text = format_float_value(now);
   if (pos == CompactTable::npos) {
     table_.insert_new(key, text);
   } else {

@@ -107,4 +107,11 @@ std::string format_double(double v) {
   return std::string(buf, p);
 }
 
+std::string format_float_value(double v) {
+  std::string s = format_double(v);
+  // An integral double prints as "3"; keep it a float for typed readers.
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
+
 }  // namespace procshare::server

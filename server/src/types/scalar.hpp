@@ -44,5 +44,8 @@ double add_or_fail(double a, double b);
 std::string format_int64(std::int64_t v);
 // The shortest text that reads back as the same double ("3", "0.1", "1e+20").
 std::string format_double(double v);
+// As format_double, but always with a '.' or an exponent ("1.0", not "1"), so
+// that a float stays a float for the typed readers of docs/values.md.
+std::string format_float_value(double v);
 
 }  // namespace procshare::server

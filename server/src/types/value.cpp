@@ -60,7 +60,7 @@ double ValueObject::incrbyfloat(double x) {
       break;
   }
   const double now = add_or_fail(float_or_fail(bytes_), x);
-  bytes_ = format_double(now);
+  bytes_ = format_float_value(now);
   return now;
 }
 

@@ -143,7 +143,9 @@ TEST(Dict, IncrByFloat) {
   EXPECT_TRUE(is_float(h.call(c, {"DICT.INCRBYFLOAT", "d", "x", "-0.25"}), 1.25));
   EXPECT_TRUE(is_bulk(h.call(c, {"DICT.GET", "d", "x"}), "1.25"));
   EXPECT_TRUE(is_float(h.call(c, {"DICT.INCRBYFLOAT", "d", "x", "0.75"}), 2.0));
-  EXPECT_TRUE(is_int(h.call(c, {"DICT.INCRBY", "d", "x", "1"}), 3));  // "2" reads as an int
+  // A float stays a float ("2.0"), so integer increments refuse it.
+  EXPECT_TRUE(is_bulk(h.call(c, {"DICT.GET", "d", "x"}), "2.0"));
+  EXPECT_TRUE(is_error(h.call(c, {"DICT.INCRBY", "d", "x", "1"}), "VALUEERROR"));
   EXPECT_TRUE(is_error(h.call(c, {"DICT.INCRBYFLOAT", "d", "x", "nan"}), "VALUEERROR"));
   EXPECT_TRUE(is_error(h.call(c, {"DICT.INCRBYFLOAT", "d", "x", "inf"}), "VALUEERROR"));
   EXPECT_TRUE(is_error(h.call(c, {"DICT.INCRBYFLOAT", "d", "x", "1e308x"}), "VALUEERROR"));
@@ -156,7 +158,7 @@ TEST(Dict, IncrByFloat) {
   auto& c3 = h.client(3);
   auto r = h.call(c3, {"DICT.INCRBYFLOAT", "d", "x", "0.5"});
   EXPECT_EQ(r.type, Reply::Type::dbl);
-  EXPECT_EQ(r.dbl, 3.5);
+  EXPECT_EQ(r.dbl, 2.5);
 }
 
 TEST(Dict, WrongTypeAndArity) {

@@ -52,7 +52,7 @@ TEST(ReplyWriter, EveryTypeInBothVersions) {
       {"true", [](ReplyWriter& w) { w.boolean(true); }, ":1\r\n", "#t\r\n"},
       {"false", [](ReplyWriter& w) { w.boolean(false); }, ":0\r\n", "#f\r\n"},
       {"double", [](ReplyWriter& w) { w.floating(1.5); }, "$3\r\n1.5\r\n", ",1.5\r\n"},
-      {"double int", [](ReplyWriter& w) { w.floating(3.0); }, "$1\r\n3\r\n", ",3\r\n"},
+      {"double int", [](ReplyWriter& w) { w.floating(3.0); }, "$3\r\n3.0\r\n", ",3\r\n"},
       {"double inf", [=](ReplyWriter& w) { w.floating(inf); }, "$3\r\ninf\r\n", ",inf\r\n"},
       {"double -inf", [=](ReplyWriter& w) { w.floating(-inf); }, "$4\r\n-inf\r\n", ",-inf\r\n"},
       {"double nan", [](ReplyWriter& w) { w.floating(std::nan("")); }, "$3\r\nnan\r\n", ",nan\r\n"},

@@ -66,6 +66,9 @@ class Engine {
   // Adds `delta` to the object's reference count and returns the new count; an
   // anonymous object whose count reaches zero is deleted.
   std::int64_t change_refs(Object& obj, std::int64_t delta);
+  // Books `delta` of the count as detached (owned by no connection); the
+  // caller changes the count itself with change_refs.
+  void change_detached_refs(Object& obj, std::int64_t delta) { obj.detached_refs_ += delta; }
 
   // ---- sessions ----
   Session& open_session(Transport transport, std::string peer);

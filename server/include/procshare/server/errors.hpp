@@ -23,6 +23,8 @@ enum class ErrorCode {
   notowner,    // NOTOWNER
   broken,      // BROKEN
   limit,       // LIMIT
+  noproto,     // NOPROTO: HELLO with a protocol version other than 2 or 3
+  oom,         // OOM: a command that grows memory past --maxmemory
 };
 
 // The code word as sent on the wire ("WRONGTYPE").

@@ -56,6 +56,9 @@ class Object : public std::enable_shared_from_this<Object> {
   const std::string& name() const { return name_; }
   bool anonymous() const { return anonymous_; }
   std::int64_t refs() const { return refs_; }
+  // The part of refs() no connection owns (REF.INC name DETACHED): references
+  // stored inside other objects' values, which outlive their writer.
+  std::int64_t detached_refs() const { return detached_refs_; }
 
  private:
   friend class WaitQueue;
@@ -67,6 +70,7 @@ class Object : public std::enable_shared_from_this<Object> {
   std::string name_;
   bool anonymous_ = false;
   std::int64_t refs_ = 0;
+  std::int64_t detached_refs_ = 0;
 };
 
 }  // namespace procshare::server

@@ -44,6 +44,9 @@ class Session {
   Clock::time_point last_active = Clock::now();
   std::string last_command;
   std::uint64_t commands = 0;
+  // Bytes of received, not yet executed input the connection holds
+  // (CLIENT LIST's qbuf), kept up to date by the transport.
+  std::size_t input_buffered = 0;
 
   // Replies waiting to be written. `out` always writes into `output`.
   std::string output;
