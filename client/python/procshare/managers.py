@@ -178,6 +178,17 @@ class Client:
     def _detach_refs(self, conn, proxies):
         """Before storing references: a detached count for each anonymous one."""
         if not self.detached_refs_supported():
+            # An older server: hold a reference for as long as this process
+            # lives instead (the object may go when the process does).
+            lock = self._tracker()
+            with lock:
+                for p in proxies:
+                    n = self._counts.get(p._name, 0)
+                    if n == 0:
+                        r = self._refc().call_raw("REF.INC", p._name)
+                        if type(r) is ErrorReply:
+                            raise to_exception(r)
+                    self._counts[p._name] = n + 1
             return
         cmds = [(b"REF.INC", p._name, b"DETACHED") for p in proxies]
         if conn.pipeline is not None:

@@ -163,7 +163,7 @@ class DictProxy(BaseProxy):
     def __setitem__(self, key, value):
         pre = []
         v = self._enc(value, pre)
-        self._call((b"DICT.SET", self._name, values.encode(key), v), None, None, pre)
+        self._call((b"DICT.SET", self._name, values.encode(key), v), _none, None, pre)
 
     def __delitem__(self, key):
         self._call((b"DICT.DEL", self._name, values.encode(key)), None,

@@ -23,7 +23,7 @@ __all__ = ["encode", "decode", "Ref", "EncodingError", "PICKLE_PROTOCOL"]
 
 PICKLE_PROTOCOL = 4
 
-_INT = re.compile(rb"-?(?:0|[1-9][0-9]*)\Z")
+_INT = re.compile(rb"(?:0|-?[1-9][0-9]*)\Z")
 _FLOAT = re.compile(
     rb"(?:-?[0-9]+\.[0-9]+(?:[eE][+-]?[0-9]+)?|-?[0-9]+[eE][+-]?[0-9]+|inf|-inf|nan)\Z"
 )
