@@ -131,6 +131,7 @@ class Connection:
         except OSError:
             pass
         self.sock = None
+        _live_connections.discard(self)
 
     def close(self):
         if self.sock is not None:
