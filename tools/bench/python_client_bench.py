@@ -1,0 +1,122 @@
+#!/usr/bin/python3
+"""procshare's Python client vs multiprocessing.Manager, side by side.
+
+The same worker code runs on proxies from procshare.Manager() and from
+multiprocessing.Manager(): N forked workers (8) start together, run for
+--duration seconds, and their operations are added up.
+
+  dict          d[k] = i; d[k]              (two ops, one round trip each)
+  queue         q.put(x); q.get()           (one pair)
+  lock          with lock: v.value += 1     (one cycle)
+  dict.pipe     procshare only: d[k] = i in pipelines of --batch; compared
+                with the Manager's unpipelined dict ops
+
+  PYTHONPATH=client/python PROCSHARE_SERVER=build/server/procshare-server \\
+      python3 tools/bench/python_client_bench.py [--workers 8] [--duration 2]
+
+Standard library only. Prints a table and, with --json, one JSON object.
+"""
+import argparse
+import json
+import multiprocessing as mp
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "client", "python"))
+
+
+def work(test, wid, objs, go, duration, batch, results, pipeline):
+    d, q, lock, v = objs
+    d.get("warm-up")  # connect before the clock starts
+    q.qsize()
+    lock.acquire(); lock.release()
+    v.value
+    go.wait()
+    deadline = time.monotonic() + duration
+    ops = 0
+    key = "w%d" % wid
+    if test == "dict":
+        while time.monotonic() < deadline:
+            d[key] = ops
+            d[key]
+            ops += 2
+    elif test == "queue":
+        while time.monotonic() < deadline:
+            q.put("item")
+            q.get()
+            ops += 1
+    elif test == "lock":
+        while time.monotonic() < deadline:
+            with lock:
+                v.value += 1
+            ops += 1
+    elif test == "dict.pipe":
+        keys = ["%s:%d" % (key, i) for i in range(batch)]
+        while time.monotonic() < deadline:
+            with pipeline():
+                for i, k in enumerate(keys):
+                    d[k] = i
+            ops += batch
+    results.put(ops)
+
+
+def run(test, objs, workers, duration, batch, pipeline=None):
+    ctx = mp.get_context("fork")
+    go = ctx.Event()
+    results = ctx.Queue()
+    ps = [ctx.Process(target=work, args=(test, w, objs, go, duration, batch, results, pipeline))
+          for w in range(workers)]
+    for p in ps:
+        p.start()
+    time.sleep(0.5)  # let every worker connect and warm up before the common start
+    t0 = time.monotonic()
+    go.set()
+    total = sum(results.get(timeout=duration + 60) for _ in ps)
+    elapsed = time.monotonic() - t0
+    for p in ps:
+        p.join(30)
+    return total / max(elapsed, duration)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--workers", type=int, default=8)
+    ap.add_argument("--duration", type=float, default=2.0)
+    ap.add_argument("--batch", type=int, default=100)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    import procshare
+    from multiprocessing import Manager as PyManager
+
+    rows = {}
+    with PyManager() as pm:
+        objs = (pm.dict(), pm.Queue(), pm.Lock(), pm.Value("i", 0))
+        for test in ("dict", "queue", "lock"):
+            rows.setdefault(test, {})["python"] = run(test, objs, args.workers, args.duration, args.batch)
+    with procshare.Manager() as m:
+        objs = (m.dict(), m.Queue(), m.Lock(), m.Value("i", 0))
+        for test in ("dict", "queue", "lock", "dict.pipe"):
+            rows.setdefault(test, {})["procshare"] = run(test, objs, args.workers, args.duration,
+                                                         args.batch, m.pipeline)
+    rows["dict.pipe"]["python"] = rows["dict"]["python"]  # the Manager has no pipeline
+
+    targets = {"dict": 2.0, "queue": 2.0, "lock": 1.5, "dict.pipe": 20.0}
+    print("%d forked workers, %.1f s per test, %d CPUs" % (args.workers, args.duration, os.cpu_count()))
+    print("%-10s %16s %16s %8s %8s" % ("test", "Manager ops/s", "procshare ops/s", "speedup", "target"))
+    ok = True
+    for test, r in rows.items():
+        speedup = r["procshare"] / r["python"]
+        ok &= speedup >= targets[test]
+        print("%-10s %16.0f %16.0f %7.1fx %7.1fx%s" % (test, r["python"], r["procshare"], speedup,
+                                                     targets[test], "" if speedup >= targets[test] else "  MISSED"))
+    if args.json:
+        print(json.dumps({"workers": args.workers, "duration": args.duration, "batch": args.batch,
+                          "results": rows}))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
