@@ -68,7 +68,18 @@ def _arg(a) -> bytes:
 
 def pack(args: Sequence[Any]) -> bytes:
     """A command as a RESP array of bulk strings."""
-    out = [b"*%d\r\n" % len(args)]
+    n = len(args)
+    if n == 3:
+        a, b, c = args
+        if type(a) is bytes and type(b) is bytes and type(c) is bytes:
+            return b"*3\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n" % (
+                len(a), a, len(b), b, len(c), c)
+    elif n == 4:
+        a, b, c, d = args
+        if type(a) is bytes and type(b) is bytes and type(c) is bytes and type(d) is bytes:
+            return b"*4\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n" % (
+                len(a), a, len(b), b, len(c), c, len(d), d)
+    out = [b"*%d\r\n" % n]
     for a in args:
         if type(a) is not bytes:
             a = _arg(a)
@@ -80,11 +91,20 @@ def pack(args: Sequence[Any]) -> bytes:
 
 _live_connections = weakref.WeakSet()
 
+# This process's pid, kept current across fork() (cheaper than os.getpid(),
+# a system call, on every proxy call).
+_pid = [os.getpid()]
+
+
+def current_pid():
+    return _pid[0]
+
 
 def _close_inherited():
     # In a forked child: the parent's sockets must not stay open here, or the
     # server would not notice the parent's death (and free its locks) while
     # this child lives. Close this process's copies only.
+    _pid[0] = os.getpid()
     for c in list(_live_connections):
         c._drop()
 
@@ -100,7 +120,7 @@ class Connection:
     def __init__(self, address, authkey: Optional[bytes] = None, connect_timeout: float = 10.0,
                  client_name: Optional[str] = None):
         self.address = parse_address(address)
-        self.pid = os.getpid()
+        self.pid = _pid[0]
         self.pipeline = None
         kind, where = self.address
         try:
@@ -118,7 +138,8 @@ class Connection:
         except OSError as e:
             raise ProcshareConnectionError("cannot connect to %s: %s" % (self.address, e)) from None
         self.sock = s
-        self._rfile = s.makefile("rb", buffering=65536)
+        self._buf = b""
+        self._pos = 0
         _live_connections.add(self)
         self._handshake(authkey, client_name)
 
@@ -126,7 +147,6 @@ class Connection:
     def _drop(self):
         """Forget the socket without telling the server (fork child copy)."""
         try:
-            self._rfile.close()
             self.sock.close()
         except OSError:
             pass
@@ -162,54 +182,92 @@ class Connection:
                 raise ProcshareConnectionError("reading from %s failed: %r" % (self.address, e)) from None
             raise
 
+    def _fill(self, need=1):
+        """Reads until at least ``need`` unread bytes are buffered."""
+        rest = self._buf[self._pos:]
+        chunks = [rest]
+        have = len(rest)
+        recv = self.sock.recv
+        while have < need:
+            data = recv(max(65536, need - have))
+            if not data:
+                raise ProcshareConnectionError("connection closed by the server")
+            chunks.append(data)
+            have += len(data)
+        self._buf = b"".join(chunks) if len(chunks) > 1 else rest
+        self._pos = 0
+
+    def _line(self):
+        buf = self._buf
+        pos = self._pos
+        if pos == len(buf):  # the usual case: everything read was consumed
+            buf = self._buf = self.sock.recv(65536)
+            if not buf:
+                raise ProcshareConnectionError("connection closed by the server")
+            pos = self._pos = 0
+        end = buf.find(b"\r\n", pos)
+        while end < 0:
+            self._fill(len(buf) - pos + 1)
+            buf = self._buf
+            pos = 0
+            end = buf.find(b"\r\n")
+        self._pos = end + 2
+        return buf, pos, end
+
     def _read(self):
-        f = self._rfile
-        line = f.readline()
-        if not line or line[-1:] != b"\n":
-            raise ProcshareConnectionError("connection closed by the server")
-        t = line[0]
+        buf, pos, end = self._line()
+        t = buf[pos]
         if t == 36:  # $
-            n = int(line[1:-2])
+            n = int(buf[pos + 1:end])
             if n < 0:
                 return None
-            data = f.read(n + 2)
-            if len(data) != n + 2:
-                raise ProcshareConnectionError("connection closed by the server")
-            return data[:-2]
+            start = end + 2
+            if start + n + 2 > len(buf):
+                self._pos = start
+                self._fill(n + 2)
+                buf = self._buf
+                start = 0
+            self._pos = start + n + 2
+            return buf[start:start + n]
         if t == 58:  # :
-            return int(line[1:-2])
+            return int(buf[pos + 1:end])
         if t == 43:  # +
-            return Status(line[1:-2].decode("utf-8", "replace"))
+            return Status(buf[pos + 1:end].decode("utf-8", "replace"))
         if t == 45:  # -
-            return ErrorReply(line[1:-2])
+            return ErrorReply(buf[pos + 1:end])
         if t == 42 or t == 126 or t == 62:  # * ~ >
-            n = int(line[1:-2])
+            n = int(buf[pos + 1:end])
             if n < 0:
                 return None
             return [self._read() for _ in range(n)]
         if t == 37:  # % map: list of (key, value) pairs
-            n = int(line[1:-2])
+            n = int(buf[pos + 1:end])
             return MapReply((self._read(), self._read()) for _ in range(n))
         if t == 44:  # , double
-            return float(line[1:-2])
+            return float(buf[pos + 1:end])
         if t == 35:  # # boolean
-            return line[1:2] == b"t"
+            return buf[pos + 1:pos + 2] == b"t"
         if t == 95:  # _ null
             return None
         if t == 40:  # ( big number
-            return int(line[1:-2])
+            return int(buf[pos + 1:end])
         if t == 61 or t == 33:  # = verbatim, ! bulk error
-            n = int(line[1:-2])
-            data = f.read(n + 2)[:-2]
-            if t == 33:
-                return ErrorReply(data)
-            return data[4:]
+            n = int(buf[pos + 1:end])
+            start = end + 2
+            if start + n + 2 > len(buf):
+                self._pos = start
+                self._fill(n + 2)
+                buf = self._buf
+                start = 0
+            self._pos = start + n + 2
+            data = buf[start:start + n]
+            return ErrorReply(data) if t == 33 else data[4:]
         if t == 124:  # | attributes: skip, read the reply they annotate
-            n = int(line[1:-2])
+            n = int(buf[pos + 1:end])
             for _ in range(2 * n):
                 self._read()
             return self._read()
-        raise ProcshareConnectionError("bad reply line %r" % line[:40])
+        raise ProcshareConnectionError("bad reply line %r" % buf[pos:end][:40])
 
     # -- calls -----------------------------------------------------------
     def call_raw(self, *args):

@@ -20,7 +20,7 @@ import weakref
 from multiprocessing import process as _mp_process
 
 from . import values
-from .connection import Connection, Pipeline, parse_address, pack
+from .connection import Connection, Pipeline, current_pid, parse_address, pack
 from .errors import ProcshareConnectionError, RemoteError, to_exception, ErrorReply
 from .proxies import (PROXY_TYPES, ArrayProxy, BarrierProxy, ConditionProxy, DictProxy,
                       ListProxy, ValueProxy, _INT_CODES, _FLOAT_CODES)
@@ -78,7 +78,7 @@ class Client:
     # -- connections ---------------------------------------------------
     def _conn(self) -> Connection:
         c = getattr(self._local, "conn", None)
-        if c is None or c.sock is None or c.pid != os.getpid():
+        if c is None or c.sock is None or c.pid != current_pid():
             c = self._local.conn = Connection(self.address, self.authkey, self.connect_timeout)
         return c
 
@@ -100,7 +100,7 @@ class Client:
 
     # -- references ------------------------------------------------------
     def _tracker(self):
-        pid = os.getpid()
+        pid = current_pid()
         if self._track_pid != pid:
             self._track_pid = pid
             self._counts = {}
@@ -131,7 +131,7 @@ class Client:
     def _track(self, proxy, created=False):
         """Holds a reference for this process while the proxy lives."""
         lock = self._tracker()
-        pid = os.getpid()
+        pid = current_pid()
         with lock:
             self._flush_gone()
             name = proxy._name

@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from . import values
-from .connection import ErrorReply, pack as _pack, pairs
+from .connection import ErrorReply, pack as _pack, pairs, _pid
 from .errors import to_exception
 
 __all__ = [
@@ -82,7 +82,7 @@ class BaseProxy:
     def _call(self, args, decode=None, error=None, pre=()):
         """Runs one command; ``pre`` are proxies stored by it (refs to add)."""
         client = self._client
-        if self._tracked_pid != os.getpid() and self._anon:
+        if self._tracked_pid != _pid[0] and self._anon:
             client._track(self)
         conn = client._conn()
         if pre:
@@ -99,7 +99,7 @@ class BaseProxy:
     def _call_many(self, commands, pre=()):
         """Several commands in one write, not pipelinable; raises the first error."""
         client = self._client
-        if self._tracked_pid != os.getpid() and self._anon:
+        if self._tracked_pid != _pid[0] and self._anon:
             client._track(self)
         conn = client._conn()
         if conn.pipeline is not None:
