@@ -1,0 +1,90 @@
+"""procshare.connect() and SyncManager.connect() to a server that already
+runs: over Unix and TCP, with a key given, from a key file, or from
+PROCSHARE_AUTHKEY; a Manager's children; finding the server."""
+import os
+import subprocess
+import tempfile
+
+import pytest
+
+import procshare
+from conftest import server_binary, wait_until
+
+KEY = b"connect-tests-key"
+
+
+@pytest.fixture(scope="module")
+def external_server():
+    binary = server_binary()
+    if binary is None:
+        pytest.skip("no procshare-server (set PROCSHARE_SERVER)")
+    d = tempfile.mkdtemp()
+    sock = os.path.join(d, "s.sock")
+    keyfile = os.path.join(d, "key")
+    with open(keyfile, "wb") as f:
+        f.write(KEY + b"\n")
+    os.chmod(keyfile, 0o600)
+    log = open(os.path.join(d, "log"), "wb")
+    proc = subprocess.Popen([binary, "--unix", sock, "--tcp", "127.0.0.1:0", "--authkey-file", keyfile],
+                            stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+
+    def up():
+        assert proc.poll() is None, open(os.path.join(d, "log")).read()
+        try:
+            procshare.connect("unix:" + sock, authkey=KEY).close()
+            return True
+        except (ConnectionError, OSError):
+            return False
+
+    assert wait_until(up, 20), open(os.path.join(d, "log")).read()
+    c = procshare.connect("unix:" + sock, authkey=KEY)
+    info = c.call("INFO", "server").decode()
+    port = int(info.split("tcp_port:")[1].split()[0])
+    yield {"unix": "unix:" + sock, "tcp": "tcp://127.0.0.1:%d" % port, "keyfile": keyfile}
+    proc.terminate()
+    proc.wait(20)
+    log.close()
+
+
+def test_connect_unix_and_tcp(external_server):
+    a = procshare.connect(external_server["unix"], authkey=KEY)
+    d = a.named("dict", "shared-by-name")
+    d["x"] = 1
+    b = procshare.connect(external_server["tcp"], authkey_file=external_server["keyfile"])
+    assert b.named("dict", "shared-by-name")["x"] == 1
+
+
+def test_connect_key_from_environment(external_server, monkeypatch):
+    monkeypatch.setenv("PROCSHARE_AUTHKEY", KEY.decode())
+    c = procshare.connect(external_server["unix"])
+    assert c.call("PING") == "PONG"
+
+
+def test_syncmanager_connect(external_server):
+    m = procshare.SyncManager(address=external_server["unix"], authkey=KEY)
+    m.connect()
+    q = m.Queue()
+    q.put((1, 2))
+    assert q.get() == (1, 2)
+    m.shutdown()  # closes its connections; the server it did not start keeps running
+    assert procshare.connect(external_server["unix"], authkey=KEY).call("PING") == "PONG"
+
+
+def test_manager_shutdown_stops_its_server():
+    if server_binary() is None:
+        pytest.skip("no procshare-server")
+    m = procshare.Manager()
+    pid = m.pid
+    path = m.address[1]
+    m.shutdown()
+    assert not os.path.exists(path)
+    assert wait_until(lambda: not os.path.exists("/proc/%d" % pid) or
+                      open("/proc/%d/stat" % pid).read().split(") ")[1][0] == "Z", 10)
+
+
+def test_find_server_errors(monkeypatch):
+    monkeypatch.setenv("PROCSHARE_SERVER", "/nonexistent/procshare-server")
+    with pytest.raises(procshare.RemoteError, match="PROCSHARE_SERVER"):
+        procshare.find_server()
+    with pytest.raises(procshare.RemoteError):
+        procshare.find_server("/nonexistent/x")
