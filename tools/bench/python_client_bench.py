@@ -11,8 +11,8 @@ multiprocessing.Manager(): N forked workers (8) start together, run for
   dict.pipe     procshare only: d[k] = i in pipelines of --batch; compared
                 with the Manager's unpipelined dict ops
 
-  PYTHONPATH=client/python PROCSHARE_SERVER=build/server/procshare-server \\
-      python3 tools/bench/python_client_bench.py [--workers 8] [--duration 2]
+  PROCSHARE_SERVER=build/server/procshare-server \\
+      python3 tools/bench/python_client_bench.py [--workers 8] [--duration 2] [--rounds 3]
 
 Standard library only. Prints a table and, with --json, one JSON object.
 """
@@ -20,6 +20,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import statistics
 import sys
 import time
 
@@ -70,7 +71,7 @@ def run(test, objs, workers, duration, batch, pipeline=None):
           for w in range(workers)]
     for p in ps:
         p.start()
-    time.sleep(0.5)  # let every worker connect and warm up before the common start
+    time.sleep(0.3)  # let every worker connect and warm up before the common start
     t0 = time.monotonic()
     go.set()
     total = sum(results.get(timeout=duration + 60) for _ in ps)
@@ -85,26 +86,34 @@ def main():
     ap.add_argument("--workers", type=int, default=8)
     ap.add_argument("--duration", type=float, default=2.0)
     ap.add_argument("--batch", type=int, default=100)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
     import procshare
     from multiprocessing import Manager as PyManager
 
+    # Both managers live through the whole run and the tests alternate
+    # between them, --rounds times, so that a change in the machine's load
+    # (other builds on a shared machine) falls on both sides alike; each
+    # figure is the median of its rounds.
     rows = {}
-    with PyManager() as pm:
-        objs = (pm.dict(), pm.Queue(), pm.Lock(), pm.Value("i", 0))
-        for test in ("dict", "queue", "lock"):
-            rows.setdefault(test, {})["python"] = run(test, objs, args.workers, args.duration, args.batch)
-    with procshare.Manager() as m:
-        objs = (m.dict(), m.Queue(), m.Lock(), m.Value("i", 0))
+    with PyManager() as pm, procshare.Manager() as m:
+        py_objs = (pm.dict(), pm.Queue(), pm.Lock(), pm.Value("i", 0))
+        ps_objs = (m.dict(), m.Queue(), m.Lock(), m.Value("i", 0))
         for test in ("dict", "queue", "lock", "dict.pipe"):
-            rows.setdefault(test, {})["procshare"] = run(test, objs, args.workers, args.duration,
-                                                         args.batch, m.pipeline)
+            py, ps = [], []
+            for _ in range(args.rounds):
+                if test != "dict.pipe":
+                    py.append(run(test, py_objs, args.workers, args.duration, args.batch))
+                ps.append(run(test, ps_objs, args.workers, args.duration, args.batch, m.pipeline))
+            rows[test] = {"python": statistics.median(py) if py else None,
+                          "procshare": statistics.median(ps)}
     rows["dict.pipe"]["python"] = rows["dict"]["python"]  # the Manager has no pipeline
 
     targets = {"dict": 2.0, "queue": 2.0, "lock": 1.5, "dict.pipe": 20.0}
-    print("%d forked workers, %.1f s per test, %d CPUs" % (args.workers, args.duration, os.cpu_count()))
+    print("%d forked workers, %.1f s per test, median of %d alternating rounds, %d CPUs"
+          % (args.workers, args.duration, args.rounds, os.cpu_count()))
     print("%-10s %16s %16s %8s %8s" % ("test", "Manager ops/s", "procshare ops/s", "speedup", "target"))
     ok = True
     for test, r in rows.items():
