@@ -1,8 +1,10 @@
 """Unit tests of the value encoding (docs/values.md), no server."""
+import collections
 import datetime
 import json
 import math
 import os
+import signal
 
 import pytest
 
@@ -37,6 +39,7 @@ ROUND_TRIP = [
     datetime.timedelta(days=1, microseconds=5), datetime.datetime(2024, 1, 2, 3, 4, 5, 6,
                                                                     tzinfo=datetime.timezone.utc),
     bytearray(b"x"), datetime.datetime(2024, 1, 2), complex(1, 2), "\ud800",
+    collections.OrderedDict(a=1), signal.SIGTERM, [1, collections.Counter("ab")],
 ]
 
 

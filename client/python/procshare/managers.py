@@ -9,6 +9,7 @@ procshare.proxies, which any process that has the key can use.
 import array as _array
 import atexit
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -205,6 +206,11 @@ class Client:
         if get_spawning_popen() is not None and self.authkey != _current_authkey():
             authkey = self.authkey  # as Python's BaseProxy: only to a process being spawned
         state = {k: v for k, v in proxy._state.items() if k != "token"}
+        if state.get("action") is not None:
+            try:  # a barrier's action travels if it can (a lambda cannot)
+                pickle.dumps(state["action"])
+            except Exception:
+                del state["action"]
         return (_rebuild_proxy, (proxy._typeid, proxy._name, str(self.address), authkey, state))
 
     # -- factories (SyncManager's) ----------------------------------------
