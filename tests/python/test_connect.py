@@ -88,3 +88,37 @@ def test_find_server_errors(monkeypatch):
         procshare.find_server()
     with pytest.raises(procshare.RemoteError):
         procshare.find_server("/nonexistent/x")
+
+
+def _append_pid(lst):
+    lst.append(os.getpid())
+
+
+def test_server_without_key_and_a_spawned_child():
+    import multiprocessing as mp
+    binary = server_binary()
+    if binary is None:
+        pytest.skip("no procshare-server")
+    d = tempfile.mkdtemp()
+    sock = os.path.join(d, "s.sock")
+    env = {k: v for k, v in os.environ.items() if k != "PROCSHARE_AUTHKEY"}
+    proc = subprocess.Popen([binary, "--unix", sock, "--no-tcp"], env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        def up():
+            assert proc.poll() is None
+            try:
+                procshare.connect("unix:" + sock).close()
+                return True
+            except (ConnectionError, OSError):
+                return False
+        assert wait_until(up, 20)
+        c = procshare.connect("unix:" + sock)
+        lst = c.list()
+        p = mp.get_context("spawn").Process(target=_append_pid, args=(lst,))
+        p.start()
+        p.join(60)
+        assert p.exitcode == 0 and list(lst) == [p.pid]
+    finally:
+        proc.terminate()
+        proc.wait(20)

@@ -98,3 +98,29 @@ def test_spawned_child_gets_key_not_in_pickle(manager):
     p.start()
     p.join(60)
     assert p.exitcode == 0 and d["from_child"] == 42 and len(lst) == 1
+
+
+def test_spawn_with_an_explicit_key():
+    """A manager whose key is not the process's authkey: the key reaches a
+    spawned child with its process data, never through a plain pickle."""
+    import procshare
+    m = procshare.Manager(authkey=b"an explicit key")
+    try:
+        d = m.dict({"from_parent": 1})
+        lst = m.list()
+        p = mp.get_context("spawn").Process(target=_read_and_write, args=(d, lst))
+        p.start()
+        p.join(60)
+        assert p.exitcode == 0 and d["from_child"] == 2
+    finally:
+        m.shutdown()
+
+
+def test_unreferenced_manager_is_stopped_by_gc():
+    import gc
+    import procshare
+    m = procshare.Manager()
+    proc = m._proc
+    del m
+    gc.collect()
+    assert wait_until(lambda: proc.poll() is not None, 20)

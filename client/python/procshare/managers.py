@@ -30,7 +30,7 @@ __all__ = ["Client", "SyncManager", "Manager", "connect", "find_server"]
 
 # Clients of this process by address, so that a proxy unpickled here (from
 # a parent, or a spawned process's arguments) finds its key and connections.
-_clients = {}
+_clients = weakref.WeakValueDictionary()
 _clients_lock = threading.Lock()
 
 
@@ -67,14 +67,18 @@ class Client:
 
     @classmethod
     def _for_address(cls, address, authkey=None):
+        """The client of this process for an address. ``authkey`` None: the
+        one already known here, else this process's authkey; ``b""``: a
+        server without a key."""
         address = parse_address(address)
         with _clients_lock:
             c = _clients.get(address)
-        if c is not None and (authkey is None or c.authkey == authkey):
+        want = None if authkey == b"" else authkey
+        if c is not None and (authkey is None or c.authkey == want):
             return c
         if authkey is None:
-            authkey = _current_authkey()
-        return cls(address, authkey)
+            want = _current_authkey()
+        return cls(address, want)
 
     # -- connections ---------------------------------------------------
     def _conn(self) -> Connection:
@@ -103,12 +107,18 @@ class Client:
     def _tracker(self):
         pid = current_pid()
         if self._track_pid != pid:
-            self._track_pid = pid
-            self._counts = {}
-            self._gone = []  # names whose proxies were collected (lock-free append)
-            self._refconn = None
-            self._track_lock = threading.Lock()
+            with _clients_lock:
+                if self._track_pid != pid:
+                    self._reset_tracker(pid)
         return self._track_lock
+
+    def _reset_tracker(self, pid):
+        # A new process (or the first use): no references held here yet.
+        self._counts = {}
+        self._gone = []  # names whose proxies were collected (lock-free append)
+        self._refconn = None
+        self._track_lock = threading.Lock()
+        self._track_pid = pid  # last: other threads then see a complete tracker
 
     def _refc(self):
         if self._refconn is None or self._refconn.sock is None:
@@ -204,7 +214,9 @@ class Client:
         from multiprocessing.context import get_spawning_popen
         authkey = None
         if get_spawning_popen() is not None and self.authkey != _current_authkey():
-            authkey = self.authkey  # as Python's BaseProxy: only to a process being spawned
+            # As Python's BaseProxy: a key other than the process's own travels
+            # only to a process being spawned (b"" says "no key").
+            authkey = self.authkey if self.authkey is not None else b""
         state = {k: v for k, v in proxy._state.items() if k != "token"}
         if state.get("action") is not None:
             try:  # a barrier's action travels if it can (a lambda cannot)
