@@ -458,3 +458,23 @@ def test_float_incr_reads_back_as_float(manager):
     if type(d["f"]) is not float:
         pytest.skip("server stores DICT.INCRBYFLOAT results without a '.' (lead's change pending)")
     assert d["f"] == 1.0
+
+
+def test_taking_a_reference_out_gives_back_the_detached_count(manager):
+    if not manager.detached_refs_supported():
+        pytest.skip("server lacks REF.INC name DETACHED (docs/values.md)")
+    import gc
+    q = manager.Queue()
+    inner = manager.dict({"k": 1})
+    name = inner.name
+    q.put(inner)
+    del inner
+    gc.collect()
+    manager.dict()  # gives back this process's reference: the queued one keeps it alive
+    assert manager.call("EXISTS", name) == 1
+    got = q.get()
+    assert got["k"] == 1
+    del got
+    gc.collect()
+    manager.dict()
+    assert wait_until(lambda: manager.call("EXISTS", name) == 0)

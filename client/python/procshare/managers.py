@@ -210,6 +210,21 @@ class Client:
             if type(r) is ErrorReply:
                 raise to_exception(r)
 
+    def _take_detached(self, proxies):
+        """A value holding references was taken out of its container: hold
+        this process's own reference to each anonymous object, then give
+        back the detached one the stored value held (REF.DEC … DETACHED)."""
+        anon = [p for p in proxies if p._anon]
+        if not anon or not self.detached_refs_supported():
+            return
+        for p in anon:
+            self._track(p)
+        lock = self._tracker()
+        with lock:
+            # Errors are fine: a reference written without a detached count
+            # (by an older client) has none to give back.
+            self._refc().call_many([(b"REF.DEC", p._name, b"DETACHED") for p in anon])
+
     def _rebuild_args(self, proxy):
         from multiprocessing.context import get_spawning_popen
         authkey = None

@@ -70,6 +70,24 @@ class BaseProxy:
             return values.decode(r, self._client._make_ref)
         return r
 
+    def _dec_taken(self, r):
+        """Decodes a value that was removed from its container (pop, get):
+        the detached references it held are given back, once this process
+        holds its own."""
+        if type(r) is not bytes:
+            return r
+        if b'"$ref"' not in r:
+            return values.decode(r, self._client._make_ref)
+        found = []
+
+        def ref(typeid, name):
+            p = self._client._make_ref(typeid, name)
+            found.append(p)
+            return p
+        v = values.decode(r, ref)
+        self._client._take_detached(found)
+        return v
+
     def _enc(self, v, pre):
         refs = []
         b = values.encode(v, refs)
@@ -225,13 +243,13 @@ class DictProxy(BaseProxy):
                 return _Return(default)
             return to_exception(e, key=key)
         try:
-            return self._call((b"DICT.POP", self._name, values.encode(key)), self._dec, err)
+            return self._call((b"DICT.POP", self._name, values.encode(key)), self._dec_taken, err)
         except _Return as r:
             return r.value
 
     def popitem(self):
         return self._call((b"DICT.POPITEM", self._name),
-                          lambda r: (self._dec(r[0]), self._dec(r[1])),
+                          lambda r: (self._dec(r[0]), self._dec_taken(r[1])),
                           lambda e: to_exception(e, key="popitem(): dictionary is empty"))
 
     def update(self, other=(), **kwargs):
@@ -397,7 +415,7 @@ class ListProxy(BaseProxy):
             if e.code == "INDEXERROR":
                 return IndexError("pop from empty list" if "empty" in e.message else "pop index out of range")
             return to_exception(e)
-        return self._call((b"LIST.POP", self._name, str(_norm_index(i)).encode()), self._dec, err)
+        return self._call((b"LIST.POP", self._name, str(_norm_index(i)).encode()), self._dec_taken, err)
 
     def remove(self, value):
         self._call((b"LIST.REMOVE", self._name, values.encode(value)), _none,
@@ -818,7 +836,7 @@ class QueueProxy(BaseProxy):
         self._call((b"QUEUE.PUT", self._name, v) + _timeout_args(block, timeout), _none, None, pre)
 
     def get(self, block=True, timeout=None):
-        return self._call((b"QUEUE.GET", self._name) + _timeout_args(block, timeout), self._dec)
+        return self._call((b"QUEUE.GET", self._name) + _timeout_args(block, timeout), self._dec_taken)
 
     def put_nowait(self, item):
         return self.put(item, False)
