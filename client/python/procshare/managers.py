@@ -409,7 +409,9 @@ class SyncManager(Client):
         keyfile = os.path.join(self._dir, "authkey")
         fd = os.open(keyfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as f:
-            f.write(self.authkey + b"\n")  # the server removes one trailing newline
+            # The server removes one line ending, "\n" or "\r\n" (PROTOCOL.md
+            # §4): a key that itself ends in "\r" needs the two-byte one.
+            f.write(self.authkey + (b"\r\n" if self.authkey.endswith(b"\r") else b"\n"))
         log = open(os.path.join(self._dir, "server.log"), "ab")
         argv = [binary, "--unix", sock, "--no-tcp", "--authkey-file", keyfile]
         argv += list(self._server_args)
@@ -500,8 +502,10 @@ class SyncManager(Client):
 def _read_key_file(path):
     with open(path, "rb") as f:
         key = f.read()
-    if key.endswith(b"\n"):
+    if key.endswith(b"\n"):  # one line ending, "\n" or "\r\n", as the server reads it
         key = key[:-1]
+        if key.endswith(b"\r"):
+            key = key[:-1]
     return key
 
 
