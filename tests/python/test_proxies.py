@@ -478,3 +478,37 @@ def test_taking_a_reference_out_gives_back_the_detached_count(manager):
     gc.collect()
     manager.dict()
     assert wait_until(lambda: manager.call("EXISTS", name) == 0)
+
+
+def test_writes_inside_with_lock(manager):
+    """Writes in ``with lock:`` are sent without waiting; whoever takes the
+    lock next sees them, and an error surfaces by the release at the latest."""
+    lock = manager.Lock()
+    v = manager.Value("i", 0)
+    d = manager.dict()
+    seen = []
+
+    def reader():
+        with lock:
+            seen.append((v.value, d.get("k")))
+
+    with lock:
+        v.value = 7
+        d["k"] = "x"
+        t = threading.Thread(target=reader)
+        t.start()
+        assert wait_until(lambda: lock.describe().get("waiters", 0) >= 1 or not t.is_alive())
+    t.join(10)
+    assert seen == [(7, "x")]
+
+    lst = manager.list([1])
+    wrong = procshare.DictProxy(manager, lst._name)  # a dict view of a list
+    with pytest.raises(procshare.RemoteError) as e:
+        with lock:
+            wrong["k"] = 1  # sent; its WRONGTYPE is read by the release
+            assert True
+    assert e.value.code == "WRONGTYPE"
+    assert not lock.locked()  # released all the same
+    with manager.Condition() as c:
+        v.value = 8
+    assert v.value == 8

@@ -122,6 +122,13 @@ class Connection:
         self.address = parse_address(address)
         self.pid = _pid[0]
         self.pipeline = None
+        # Writes inside ``with lock:`` are sent without waiting for their
+        # replies (see proxies.LockProxy): how deep such blocks are on this
+        # connection, the error mappers of the replies not read yet, and the
+        # first error among them once read.
+        self.behind = 0
+        self.unread = []
+        self.late_error = None
         kind, where = self.address
         try:
             if kind == "unix":
@@ -173,6 +180,8 @@ class Connection:
 
     def read_reply(self):
         try:
+            if self.unread:
+                self._read_behind()
             return self._read()
         except BaseException as e:
             # A half-read reply leaves the stream out of step: start afresh.
@@ -181,6 +190,22 @@ class Connection:
                     e, ProcshareConnectionError):
                 raise ProcshareConnectionError("reading from %s failed: %r" % (self.address, e)) from None
             raise
+
+    def _read_behind(self):
+        """Reads the replies of writes sent without waiting (inside a
+        ``with lock:``); the first error is kept in ``late_error``."""
+        unread, self.unread = self.unread, []
+        for error in unread:
+            r = self._read()
+            if type(r) is ErrorReply and self.late_error is None:
+                self.late_error = error(r) if error else to_exception(r)
+
+    def raise_late(self):
+        """Raises the error of a write sent earlier without waiting, if any."""
+        e = self.late_error
+        if e is not None:
+            self.late_error = None
+            raise e
 
     def _fill(self, need=1):
         """Reads until at least ``need`` unread bytes are buffered."""
@@ -272,7 +297,10 @@ class Connection:
     # -- calls -----------------------------------------------------------
     def call_raw(self, *args):
         self.send(pack(args))
-        return self.read_reply()
+        r = self.read_reply()
+        if self.late_error is not None:
+            self.raise_late()
+        return r
 
     def call(self, *args):
         r = self.call_raw(*args)
@@ -285,7 +313,10 @@ class Connection:
         if not commands:
             return []
         self.send(b"".join(pack(c) for c in commands))
-        return [self.read_reply() for _ in commands]
+        replies = [self.read_reply() for _ in commands]
+        if self.late_error is not None:
+            self.raise_late()
+        return replies
 
     # -- authentication ----------------------------------------------------
     def _handshake(self, authkey: Optional[bytes], client_name: Optional[str]):
@@ -447,6 +478,7 @@ class Pipeline:
         conn.send(b"".join(buf))
         for p in pend:
             p._resolve(conn.read_reply())
+        conn.raise_late()
         if raise_first:
             for p in pend:
                 if p._exc is not None:

@@ -97,8 +97,13 @@ class BaseProxy:
                     pre.append(p)
         return b
 
-    def _call(self, args, decode=None, error=None, pre=()):
-        """Runs one command; ``pre`` are proxies stored by it (refs to add)."""
+    def _call(self, args, decode=None, error=None, pre=(), behind=False):
+        """Runs one command; ``pre`` are proxies stored by it (refs to add).
+
+        ``behind``: a write that may be sent without waiting for its reply
+        while this thread is inside ``with lock:`` (its reply is read, and
+        its error raised, by the next call that waits: at the latest the
+        lock's release)."""
         client = self._client
         if self._tracked_pid != _pid[0] and self._anon:
             client._track(self)
@@ -109,7 +114,12 @@ class BaseProxy:
         if pl is not None:
             return pl.add(args, decode, error)
         conn.send(_pack(args))
+        if behind and conn.behind and not pre:
+            conn.unread.append(error)
+            return None
         r = conn.read_reply()
+        if conn.late_error is not None:
+            conn.raise_late()
         if type(r) is ErrorReply:
             raise (error(r) if error else to_exception(r))
         return decode(r) if decode else r
@@ -181,7 +191,7 @@ class DictProxy(BaseProxy):
     def __setitem__(self, key, value):
         pre = []
         v = self._enc(value, pre)
-        self._call((b"DICT.SET", self._name, values.encode(key), v), _none, None, pre)
+        self._call((b"DICT.SET", self._name, values.encode(key), v), _none, None, pre, True)
 
     def __delitem__(self, key):
         self._call((b"DICT.DEL", self._name, values.encode(key)), None,
@@ -265,7 +275,7 @@ class DictProxy(BaseProxy):
             args.append(values.encode(k))
             args.append(self._enc(v, pre))
         if len(args) > 2:
-            self._call(tuple(args), None, None, pre)
+            self._call(tuple(args), None, None, pre, True)
 
     def clear(self):
         self._call((b"DICT.CLEAR", self._name))
@@ -395,7 +405,7 @@ class ListProxy(BaseProxy):
     def append(self, value):
         pre = []
         v = self._enc(value, pre)
-        self._call((b"LIST.APPEND", self._name, v), _none, None, pre)
+        self._call((b"LIST.APPEND", self._name, v), _none, None, pre, True)
 
     def extend(self, iterable):
         if isinstance(iterable, ListProxy):
@@ -403,7 +413,7 @@ class ListProxy(BaseProxy):
         pre = []
         enc = [self._enc(v, pre) for v in iterable]
         if enc:
-            self._call((b"LIST.EXTEND", self._name) + tuple(enc), _none, None, pre)
+            self._call((b"LIST.EXTEND", self._name) + tuple(enc), _none, None, pre, True)
 
     def insert(self, i, value):
         pre = []
@@ -528,7 +538,7 @@ class SetProxy(BaseProxy):
     copy = _members
 
     def add(self, value):
-        self._call((b"SET.ADD", self._name, values.encode(value)), _none)
+        self._call((b"SET.ADD", self._name, values.encode(value)), _none, None, (), True)
 
     def discard(self, value):
         self._call((b"SET.DISCARD", self._name, values.encode(value)), _none)
@@ -687,7 +697,7 @@ class NamespaceProxy(BaseProxy):
             return object.__setattr__(self, attr, value)
         pre = []
         v = self._enc(value, pre)
-        self._call((b"NS.SET", self._name, attr.encode(), v), _none, None, pre)
+        self._call((b"NS.SET", self._name, attr.encode(), v), _none, None, pre, True)
 
     def __delattr__(self, attr):
         if attr.startswith("_"):
@@ -719,7 +729,14 @@ class ValueProxy(BaseProxy):
     def set(self, value):
         pre = []
         v = self._enc(value, pre)
-        self._call((b"VALUE.SET", self._name, v), _none, None, pre)
+        # Sent without waiting inside ``with lock:`` only when the server
+        # cannot refuse it: the value's kind is known here and matches.
+        tc = self._state.get("typecode")
+        t = type(value)
+        sure = (tc in _INT_CODES and t is int and -(1 << 63) <= value < (1 << 63)) or (
+            tc in _FLOAT_CODES and t in (int, float)) or (
+            isinstance(tc, str) and tc not in _INT_CODES and tc not in _FLOAT_CODES)
+        self._call((b"VALUE.SET", self._name, v), _none, None, pre, sure)
 
     value = property(get, set)
     _getvalue = get
@@ -913,10 +930,22 @@ class LockProxy(BaseProxy):
     def locked(self):
         return self._call((b"LOCK.LOCKED", self._name), _as_bool)
 
+    # Inside ``with lock:`` this thread's writes (d[k] = v, v.value = x,
+    # l.append(x), ns.attr = x, s.add(x)) are sent without waiting for their
+    # replies: the server runs them in order before the release, so whoever
+    # takes the lock next sees them, and the release reads their replies and
+    # raises the first error. One round trip less per write in the
+    # critical section.
     def __enter__(self):
-        return self.acquire()
+        got = self.acquire()
+        if got is True:
+            self._client._conn().behind += 1
+        return got
 
     def __exit__(self, *exc):
+        conn = self._client._conn()
+        if conn.behind > 0:
+            conn.behind -= 1
         self.release()
 
 
@@ -1012,10 +1041,16 @@ class ConditionProxy(BaseProxy):
 
     notifyAll = notify_all
 
-    def __enter__(self):
-        return self.acquire()
+    def __enter__(self):  # writes inside are sent without waiting, as for a Lock
+        got = self.acquire()
+        if got is True:
+            self._client._conn().behind += 1
+        return got
 
     def __exit__(self, *exc):
+        conn = self._client._conn()
+        if conn.behind > 0:
+            conn.behind -= 1
         self.release()
 
 
