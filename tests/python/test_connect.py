@@ -134,3 +134,41 @@ def test_any_key_bytes_reach_a_private_server(key):
         assert m.dict(a=1)["a"] == 1
     finally:
         m.shutdown()
+
+
+def test_manager_started_in_a_thread_outlives_the_thread():
+    import threading
+    if server_binary() is None:
+        pytest.skip("no procshare-server")
+    box = []
+    t = threading.Thread(target=lambda: box.append(procshare.Manager()))
+    t.start()
+    t.join(30)
+    m = box[0]
+    try:
+        assert m.dict(a=1)["a"] == 1  # the server did not go with the thread
+    finally:
+        m.shutdown()
+
+
+def test_server_goes_when_its_python_process_is_killed():
+    import signal
+    import sys
+    if server_binary() is None:
+        pytest.skip("no procshare-server")
+    code = ("import sys, procshare; m = procshare.Manager(); print(m.pid, flush=True); "
+            "sys.stdin.read()")
+    env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(__file__), "..", "..", "client", "python"))
+    p = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         env=env, text=True)
+    server_pid = int(p.stdout.readline())
+    p.send_signal(signal.SIGKILL)
+    p.wait(20)
+
+    def gone():
+        try:
+            with open("/proc/%d/stat" % server_pid) as f:
+                return f.read().split(") ")[1][0] == "Z"
+        except FileNotFoundError:
+            return True
+    assert wait_until(gone, 20)

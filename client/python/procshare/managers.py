@@ -417,8 +417,11 @@ class SyncManager(Client):
         argv += list(self._server_args)
         env = {k: v for k, v in os.environ.items() if k != "PROCSHARE_AUTHKEY"}
         try:
+            # The kernel's parent-death signal fires when the starting *thread*
+            # ends: set it only from the main thread (whose end is the process's).
+            main = threading.current_thread() is threading.main_thread()
             self._proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                          env=env, preexec_fn=_die_with_parent)
+                                          env=env, preexec_fn=_die_with_parent if main else None)
         finally:
             log.close()
         self.address = parse_address("unix:" + sock)
