@@ -130,7 +130,9 @@ class Client:
         cmds = []
         while self._gone:
             name = self._gone.pop()
-            n = self._counts.get(name, 0) - 1
+            if name not in self._counts:
+                continue  # held by a reference connection that is gone: nothing to drop
+            n = self._counts[name] - 1
             if n <= 0:
                 self._counts.pop(name, None)
                 cmds.append((b"REF.DEC", name))
