@@ -124,3 +124,23 @@ def test_unreferenced_manager_is_stopped_by_gc():
     del m
     gc.collect()
     assert wait_until(lambda: proc.poll() is not None, 20)
+
+
+def test_threads_each_their_own_connection(manager):
+    import threading
+    d = manager.dict()
+    lock = manager.RLock()
+    v = manager.Value("i", 0)
+
+    def work():
+        for _ in range(200):
+            d.incr("n")
+            with lock:
+                v.value += 1
+
+    ts = [threading.Thread(target=work) for _ in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(60)
+    assert d["n"] == 800 and v.value == 800
