@@ -11,6 +11,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev clang-format
   # Redis interoperability tests and the side-by-side benchmark
   redis-server redis-tools python3 python3-redis libhiredis-dev
+  # the Python client's tests (tests/python)
+  python3-pytest python3-setuptools python3-pip
   # hand testing as the README shows (nc -U)
   netcat-openbsd
 )

@@ -95,9 +95,17 @@ struct codec<bool> {
 
 template <std::floating_point T>
 struct codec<T> {
+  // Shortest text that reads back the same value, always with a '.' or an
+  // exponent (2.0 -> "2.0", not "2"), so that every reader of
+  // docs/values.md sees a float, not an integer.
   static std::string encode(T v) {
     char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf - 2, v);
+    std::string_view s(buf, static_cast<std::size_t>(end - buf));
+    if (s.find_first_of(".eEn") == std::string_view::npos) {  // n: inf, nan
+      *end++ = '.';
+      *end++ = '0';
+    }
     return std::string(buf, end);
   }
   static T decode(std::string_view bytes) {

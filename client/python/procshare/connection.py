@@ -1,0 +1,486 @@
+"""One connection to procshare-server: RESP2/RESP3 framing, the authkey
+challenge-response of PROTOCOL.md §4, calls and pipelines.
+
+A Connection belongs to one thread of one process; procshare.client keeps
+one per thread and opens a new one after fork().
+"""
+
+import hashlib
+import hmac
+import os
+import socket
+import weakref
+from multiprocessing import AuthenticationError
+from typing import Any, List, Optional, Sequence, Tuple, Union
+
+from .errors import ErrorReply, ProcshareConnectionError, to_exception
+
+__all__ = ["Address", "parse_address", "Connection", "pack", "Pipeline", "Pending", "Status"]
+
+DEFAULT_ADDRESS = "unix:/tmp/procshare.sock"
+
+
+class Address(tuple):
+    """("unix", path) or ("tcp", (host, port))."""
+
+    def __str__(self):
+        kind, where = self
+        if kind == "unix":
+            return "unix:" + where
+        host, port = where
+        return "tcp://%s:%d" % ("[%s]" % host if ":" in host else host, port)
+
+
+def parse_address(address: Union[str, Tuple[str, int], "Address", None]) -> Address:
+    """unix:/path, tcp://host:port, host:port (TCP), /path (Unix), (host, port)."""
+    if address is None:
+        address = DEFAULT_ADDRESS
+    if isinstance(address, Address):
+        return address
+    if isinstance(address, tuple):
+        return Address(("tcp", (str(address[0]), int(address[1]))))
+    a = str(address)
+    if a.startswith("unix:"):
+        return Address(("unix", a[5:]))
+    if a.startswith("tcp://"):
+        a = a[6:]
+    elif "/" in a or ":" not in a:
+        return Address(("unix", a))
+    host, _, port = a.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    return Address(("tcp", (host, int(port))))
+
+
+class Status(str):
+    """A simple-string reply (+OK)."""
+
+
+def _arg(a) -> bytes:
+    if type(a) is bytes:
+        return a
+    if type(a) is str:
+        return a.encode("utf-8")
+    if type(a) is int or type(a) is float:
+        return repr(a).encode()
+    return bytes(a)
+
+
+def pack(args: Sequence[Any]) -> bytes:
+    """A command as a RESP array of bulk strings."""
+    n = len(args)
+    if n == 3:
+        a, b, c = args
+        if type(a) is bytes and type(b) is bytes and type(c) is bytes:
+            return b"*3\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n" % (
+                len(a), a, len(b), b, len(c), c)
+    elif n == 4:
+        a, b, c, d = args
+        if type(a) is bytes and type(b) is bytes and type(c) is bytes and type(d) is bytes:
+            return b"*4\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n" % (
+                len(a), a, len(b), b, len(c), c, len(d), d)
+    out = [b"*%d\r\n" % n]
+    for a in args:
+        if type(a) is not bytes:
+            a = _arg(a)
+        out.append(b"$%d\r\n" % len(a))
+        out.append(a)
+        out.append(b"\r\n")
+    return b"".join(out)
+
+
+_live_connections = weakref.WeakSet()
+
+# This process's pid, kept current across fork() (cheaper than os.getpid(),
+# a system call, on every proxy call).
+_pid = [os.getpid()]
+
+
+def current_pid():
+    return _pid[0]
+
+
+def _close_inherited():
+    # In a forked child: the parent's sockets must not stay open here, or the
+    # server would not notice the parent's death (and free its locks) while
+    # this child lives. Close this process's copies only.
+    _pid[0] = os.getpid()
+    for c in list(_live_connections):
+        c._drop()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_inherited)
+
+
+class Connection:
+    """A blocking connection. ``call`` raises mapped exceptions; ``call_raw``
+    returns replies with errors as ErrorReply objects."""
+
+    def __init__(self, address, authkey: Optional[bytes] = None, connect_timeout: float = 10.0,
+                 client_name: Optional[str] = None):
+        self.address = parse_address(address)
+        self.pid = _pid[0]
+        self.pipeline = None
+        # Writes inside ``with lock:`` are sent without waiting for their
+        # replies (see proxies.LockProxy): how deep such blocks are on this
+        # connection, the error mappers of the replies not read yet, and the
+        # first error among them once read.
+        self.behind = 0
+        self.unread = []
+        self.late_error = None
+        kind, where = self.address
+        try:
+            if kind == "unix":
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            else:
+                infos = socket.getaddrinfo(where[0], where[1], 0, socket.SOCK_STREAM)
+                s = socket.socket(infos[0][0], socket.SOCK_STREAM)
+                where = infos[0][4]
+            s.settimeout(connect_timeout)
+            s.connect(where)
+            s.settimeout(None)
+            if kind == "tcp":
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError as e:
+            raise ProcshareConnectionError("cannot connect to %s: %s" % (self.address, e)) from None
+        self.sock = s
+        self._buf = b""
+        self._pos = 0
+        _live_connections.add(self)
+        self._handshake(authkey, client_name)
+
+    # -- framing -------------------------------------------------------
+    def _drop(self):
+        """Forget the socket without telling the server (fork child copy)."""
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+        self.sock = None
+        _live_connections.discard(self)
+
+    def close(self):
+        if self.sock is not None:
+            self._drop()
+        _live_connections.discard(self)
+
+    @property
+    def closed(self):
+        return self.sock is None
+
+    def send(self, data: bytes):
+        if self.sock is None:
+            raise ProcshareConnectionError("connection is closed")
+        try:
+            self.sock.sendall(data)
+        except OSError as e:
+            self.close()
+            raise ProcshareConnectionError("send to %s failed: %s" % (self.address, e)) from None
+
+    def read_reply(self):
+        try:
+            if self.unread:
+                self._read_behind()
+            return self._read()
+        except BaseException as e:
+            # A half-read reply leaves the stream out of step: start afresh.
+            self.close()
+            if isinstance(e, (OSError, ValueError, IndexError)) and not isinstance(
+                    e, ProcshareConnectionError):
+                raise ProcshareConnectionError("reading from %s failed: %r" % (self.address, e)) from None
+            raise
+
+    def _read_behind(self):
+        """Reads the replies of writes sent without waiting (inside a
+        ``with lock:``); the first error is kept in ``late_error``."""
+        unread, self.unread = self.unread, []
+        for error in unread:
+            r = self._read()
+            if type(r) is ErrorReply and self.late_error is None:
+                self.late_error = error(r) if error else to_exception(r)
+
+    def raise_late(self):
+        """Raises the error of a write sent earlier without waiting, if any."""
+        e = self.late_error
+        if e is not None:
+            self.late_error = None
+            raise e
+
+    def _fill(self, need=1):
+        """Reads until at least ``need`` unread bytes are buffered."""
+        rest = self._buf[self._pos:]
+        chunks = [rest]
+        have = len(rest)
+        recv = self.sock.recv
+        while have < need:
+            data = recv(max(65536, need - have))
+            if not data:
+                raise ProcshareConnectionError("connection closed by the server")
+            chunks.append(data)
+            have += len(data)
+        self._buf = b"".join(chunks) if len(chunks) > 1 else rest
+        self._pos = 0
+
+    def _line(self):
+        buf = self._buf
+        pos = self._pos
+        if pos == len(buf):  # the usual case: everything read was consumed
+            buf = self._buf = self.sock.recv(65536)
+            if not buf:
+                raise ProcshareConnectionError("connection closed by the server")
+            pos = self._pos = 0
+        end = buf.find(b"\r\n", pos)
+        while end < 0:
+            self._fill(len(buf) - pos + 1)
+            buf = self._buf
+            pos = 0
+            end = buf.find(b"\r\n")
+        self._pos = end + 2
+        return buf, pos, end
+
+    def _read(self):
+        buf, pos, end = self._line()
+        t = buf[pos]
+        if t == 36:  # $
+            n = int(buf[pos + 1:end])
+            if n < 0:
+                return None
+            start = end + 2
+            if start + n + 2 > len(buf):
+                self._pos = start
+                self._fill(n + 2)
+                buf = self._buf
+                start = 0
+            self._pos = start + n + 2
+            return buf[start:start + n]
+        if t == 58:  # :
+            return int(buf[pos + 1:end])
+        if t == 43:  # +
+            return Status(buf[pos + 1:end].decode("utf-8", "replace"))
+        if t == 45:  # -
+            return ErrorReply(buf[pos + 1:end])
+        if t == 42 or t == 126 or t == 62:  # * ~ >
+            n = int(buf[pos + 1:end])
+            if n < 0:
+                return None
+            return [self._read() for _ in range(n)]
+        if t == 37:  # % map: list of (key, value) pairs
+            n = int(buf[pos + 1:end])
+            return MapReply((self._read(), self._read()) for _ in range(n))
+        if t == 44:  # , double
+            return float(buf[pos + 1:end])
+        if t == 35:  # # boolean
+            return buf[pos + 1:pos + 2] == b"t"
+        if t == 95:  # _ null
+            return None
+        if t == 40:  # ( big number
+            return int(buf[pos + 1:end])
+        if t == 61 or t == 33:  # = verbatim, ! bulk error
+            n = int(buf[pos + 1:end])
+            start = end + 2
+            if start + n + 2 > len(buf):
+                self._pos = start
+                self._fill(n + 2)
+                buf = self._buf
+                start = 0
+            self._pos = start + n + 2
+            data = buf[start:start + n]
+            return ErrorReply(data) if t == 33 else data[4:]
+        if t == 124:  # | attributes: skip, read the reply they annotate
+            n = int(buf[pos + 1:end])
+            for _ in range(2 * n):
+                self._read()
+            return self._read()
+        raise ProcshareConnectionError("bad reply line %r" % buf[pos:end][:40])
+
+    # -- calls -----------------------------------------------------------
+    def call_raw(self, *args):
+        self.send(pack(args))
+        r = self.read_reply()
+        if self.late_error is not None:
+            self.raise_late()
+        return r
+
+    def call(self, *args):
+        r = self.call_raw(*args)
+        if type(r) is ErrorReply:
+            raise to_exception(r)
+        return r
+
+    def call_many(self, commands: List[Sequence[Any]]) -> list:
+        """Pipelined: one write, the replies in order (errors as ErrorReply)."""
+        if not commands:
+            return []
+        self.send(b"".join(pack(c) for c in commands))
+        replies = [self.read_reply() for _ in commands]
+        if self.late_error is not None:
+            self.raise_late()
+        return replies
+
+    # -- authentication ----------------------------------------------------
+    def _handshake(self, authkey: Optional[bytes], client_name: Optional[str]):
+        # The server takes HELLO only once authenticated (as Redis does), so:
+        # AUTH.CHALLENGE, then AUTH.PROVE and HELLO 3 in one write.
+        hello = ("HELLO", "3")
+        if authkey is None:
+            r = self.call_raw(*hello)
+            if type(r) is ErrorReply:
+                self.close()
+                raise to_exception(r)
+            return
+        if isinstance(authkey, str):
+            authkey = authkey.encode("utf-8")
+        ns = self.call_raw("AUTH.CHALLENGE")
+        if type(ns) is ErrorReply:
+            self.close()
+            raise to_exception(ns)
+        ns = bytes(ns)
+        nc = os.urandom(32).hex().encode()
+        proof = hmac.new(authkey, b"procshare-client" + ns + nc, hashlib.sha256).hexdigest()
+        self.send(pack(("AUTH.PROVE", proof, nc)) + pack(hello))
+        try:
+            r = self.read_reply()
+        except ProcshareConnectionError:
+            raise AuthenticationError("the server closed the connection during authentication") from None
+        if type(r) is ErrorReply:
+            self.close()
+            raise to_exception(r)
+        want = hmac.new(authkey, b"procshare-server" + nc + ns, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(bytes(r), want.encode()):
+            self.close()
+            raise AuthenticationError("the server's proof is wrong: it does not know the authkey")
+        r = self.read_reply()
+        if type(r) is ErrorReply:
+            self.close()
+            raise to_exception(r)
+
+
+class MapReply(list):
+    """A RESP3 map (or what RESP2 sends as a flat array), as (key, value) pairs."""
+
+
+def pairs(reply) -> list:
+    """Key/value pairs of a mapping reply, RESP2 (flat) or RESP3 (map)."""
+    if isinstance(reply, MapReply):
+        return reply
+    return list(zip(reply[0::2], reply[1::2]))
+
+
+class Pending:
+    """The result of a command queued in a pipeline, known after it runs."""
+
+    __slots__ = ("_decode", "_error", "_value", "_done", "_exc")
+
+    def __init__(self, decode, error):
+        self._decode = decode
+        self._error = error
+        self._done = False
+        self._exc = None
+        self._value = None
+
+    def _resolve(self, reply):
+        self._done = True
+        if type(reply) is ErrorReply:
+            exc = self._error(reply) if self._error else to_exception(reply)
+            if getattr(exc, "_procshare_return", False):  # a default (d.get(k, x))
+                self._value = exc.value
+            else:
+                self._exc = exc
+            return
+        try:
+            self._value = self._decode(reply) if self._decode else reply
+        except Exception as e:  # a decode failure is this result's error
+            self._exc = e
+
+    @property
+    def done(self):
+        return self._done
+
+    def result(self):
+        """The value, or raises the command's error."""
+        if not self._done:
+            raise RuntimeError("the pipeline has not run yet (leave the with block or call execute())")
+        if self._exc is not None:
+            raise self._exc
+        return self._value
+
+    value = property(result)
+
+    def __repr__(self):
+        if not self._done:
+            return "<Pending>"
+        return "<Pending %s>" % ("error %r" % self._exc if self._exc else repr(self._value))
+
+
+class Pipeline:
+    """Commands of one thread sent in one write (``with m.pipeline() as p:``).
+
+    While the block runs, every proxy call this thread makes is queued and
+    returns a :class:`Pending`; leaving the block sends them all, reads the
+    replies, and raises the first error (if any). ``execute()`` flushes early
+    and returns the results (exceptions in place of errors).
+    """
+
+    def __init__(self, client):
+        self._client = client
+        self._conn = None
+        self._buf = []
+        self._pending = []
+
+    def __enter__(self):
+        conn = self._client._conn()
+        if conn.pipeline is not None:
+            raise RuntimeError("a pipeline is already open on this thread")
+        self._conn = conn
+        conn.pipeline = self
+        return self
+
+    def __exit__(self, et, ev, tb):
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.pipeline = None
+        if et is not None:
+            self._buf.clear()
+            self._pending.clear()
+            return False
+        self._run(conn, raise_first=True)
+        return False
+
+    def __len__(self):
+        return len(self._pending)
+
+    def add(self, args, decode=None, error=None) -> Pending:
+        p = Pending(decode, error)
+        self._buf.append(pack(args))
+        self._pending.append(p)
+        return p
+
+    def add_silent(self, args):
+        """A command whose reply is checked for errors but not returned."""
+        return self.add(args)
+
+    def call(self, *args) -> Pending:
+        """Queues a raw command (its reply as the server sent it)."""
+        return self.add(args)
+
+    def execute(self) -> list:
+        """Sends what is queued now; returns the results, errors as exceptions."""
+        conn = self._conn or self._client._conn()
+        pend = self._run(conn, raise_first=False)
+        return [p._exc if p._exc is not None else p._value for p in pend]
+
+    def _run(self, conn, raise_first):
+        buf, pend = self._buf, self._pending
+        self._buf, self._pending = [], []
+        if not pend:
+            return pend
+        conn.send(b"".join(buf))
+        for p in pend:
+            p._resolve(conn.read_reply())
+        conn.raise_late()
+        if raise_first:
+            for p in pend:
+                if p._exc is not None:
+                    raise p._exc
+        return pend
