@@ -13,6 +13,8 @@ packages=(
   redis-server redis-tools python3 python3-redis libhiredis-dev
   # hand testing as the README shows (nc -U)
   netcat-openbsd
+  # the TLS tests make their certificates with the openssl command line
+  openssl
 )
 
 missing=()
