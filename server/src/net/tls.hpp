@@ -8,11 +8,12 @@
 // Why not asio::ssl::stream: the connection is built on readiness and
 // non-blocking reads and writes (connection.cpp explains why), and
 // ssl::stream's synchronous operations on a non-blocking socket drop the
-// ciphertext they could not write. TlsSocket drives OpenSSL on the socket's
-// file descriptor directly: SSL_read/SSL_write report WANT_READ/WANT_WRITE,
-// which become would_block, and a readiness wait on the TCP socket is the
-// wait for TLS progress. The handshake is a coroutine of the same kind, so a
-// slow or silent client never blocks the event loop.
+// ciphertext they could not write. TlsSocket drives OpenSSL itself: SSL_write
+// writes to the socket's descriptor (WANT_WRITE becomes would_block), and
+// SSL_read reads from a memory BIO that TlsSocket fills with ciphertext read
+// from the socket: without waiting (read_some), or with Asio's async read
+// (async_read_some), which costs no epoll_ctl per wait as async_wait does. The handshake is a
+// coroutine of the same kind, so a slow or silent client never blocks the event loop.
 #include <openssl/ssl.h>
 
 #include <asio.hpp>
@@ -71,8 +72,8 @@ class TlsSocket {
                                                                              Token) {
     return read_loop(b);
   }
-  // Ready at once when decrypted bytes are buffered (the socket may never
-  // become readable for them); otherwise waits for the direction TLS needs.
+  // Ready at once when OpenSSL holds input a read can use (the socket may
+  // never become readable for it); otherwise waits for the direction TLS needs.
   template <class Token>
   asio::awaitable<std::tuple<asio::error_code>> async_wait(wait_type w, Token) {
     return wait_loop(w);
@@ -92,6 +93,13 @@ class TlsSocket {
   struct SslFree {
     void operator()(SSL* s) const { SSL_free(s); }
   };
+  enum class SslRead { data, want_input, failed };
+  // SSL_read from what the memory BIO holds; never touches the socket.
+  SslRead ssl_read(asio::mutable_buffer b, std::size_t& n, asio::error_code& ec);
+  // Non-blocking read of ciphertext from the socket into the memory BIO.
+  asio::error_code fill_now();
+  asio::error_code feed(std::size_t n);  // stage_[0, n) into the memory BIO
+  void ensure_stage();
   asio::awaitable<std::tuple<asio::error_code, std::size_t>> read_loop(asio::mutable_buffer b);
   asio::awaitable<std::tuple<asio::error_code>> wait_loop(wait_type w);
   // Maps an SSL_get_error() result; sets the want_* flags; records error_.
@@ -100,8 +108,13 @@ class TlsSocket {
   next_layer_type socket_;
   std::shared_ptr<SSL_CTX> ctx_;
   std::unique_ptr<SSL, SslFree> ssl_;
+  BIO* rbio_ = nullptr;  // ciphertext read from the socket, owned by ssl_
+  // Ciphertext is read here, then copied into rbio_: one TLS record and more.
+  static constexpr std::size_t kStageSize = 17 * 1024;
+  std::unique_ptr<char[]> stage_;
   bool read_wants_write_ = false;  // SSL_read must send first (TLS 1.3 key update)
   bool write_wants_read_ = false;  // SSL_write must receive first
+  bool read_blocked_ = true;       // the last read wanted more bytes from the socket
   std::string error_;
 };
 
