@@ -114,7 +114,10 @@ class TlsSocket {
   std::unique_ptr<char[]> stage_;
   bool read_wants_write_ = false;  // SSL_read must send first (TLS 1.3 key update)
   bool write_wants_read_ = false;  // SSL_write must receive first
-  bool read_blocked_ = true;       // the last read wanted more bytes from the socket
+  // The last read wanted more bytes than the socket had: what the memory BIO
+  // holds is a partial record. False at first: the handshake may leave whole
+  // records behind it (a client's first request, sent with its Finished).
+  bool read_blocked_ = false;
   std::string error_;
 };
 
