@@ -156,6 +156,8 @@ TEST(Tls, PlainTextClientIsToldAndRefusedWithoutHarmingOthers) {
   EXPECT_TRUE(plain.closed_by_peer(5s));
   EXPECT_EQ(good.call({"VALUE.GET", "v"}).str, "1");
   EXPECT_TRUE(log_has(server, "not a TLS client"));
+  auto u = RawClient::unix_socket(server.unix_path());
+  EXPECT_EQ(info_field(u, "tls_handshake_failures"), 1);
   EXPECT_EQ(server.terminate(), 0) << server.log();
 }
 

@@ -164,7 +164,7 @@ class StreamConnection final : public Connection,
     socket_.non_blocking(true, ec);
     if (ec) co_return;
     // TLS: the handshake, bounded in time; nothing for plain sockets.
-    bool opened = co_await open_stream(socket_, *session_, engine_.config());
+    bool opened = co_await open_stream(socket_, *session_, engine_);
     if (!opened) co_return;
     last_activity_ = Clock::now();
     for (;;) {

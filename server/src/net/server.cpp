@@ -67,7 +67,6 @@ Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine),
       f.add("tls_port", FieldValue(static_cast<std::int64_t>(tls_port_)));
       f.add("tls_auth_clients", c.tls.auth_clients);
       f.add("tls_protocols", c.tls.protocols);
-      f.add("tls_handshake_failures", static_cast<std::size_t>(tls_handshake_failures()));
       f.add("tls_reloads", static_cast<std::size_t>(tls_reloads_));
     }
     if (c.authkey) {

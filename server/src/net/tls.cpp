@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "procshare/server/engine.hpp"
 #include "procshare/server/log.hpp"
 #include "procshare/server/session.hpp"
 
@@ -29,8 +30,6 @@ using namespace asio::experimental::awaitable_operators;
 // A TLS client has this long to finish its handshake (less with a shorter
 // --idle-timeout): a silent client holds a connection slot no longer.
 constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
-
-std::uint64_t g_handshake_failures = 0;
 
 // The oldest OpenSSL error queued on this thread, as text; clears the queue.
 std::string openssl_error() {
@@ -380,12 +379,13 @@ std::string TlsSocket::description() const {
   return fmt::format("{} {}", SSL_get_version(ssl_.get()), SSL_get_cipher_name(ssl_.get()));
 }
 
-awaitable<bool> open_stream(TlsSocket& socket, Session& session, const Config& config) {
+awaitable<bool> open_stream(TlsSocket& socket, Session& session, Engine& engine) {
+  const Config& config = engine.config();
   auto limit = std::chrono::steady_clock::duration(kHandshakeTimeout);
   if (config.idle_timeout.count() > 0 && config.idle_timeout < limit) limit = config.idle_timeout;
   asio::error_code ec = co_await socket.handshake(std::chrono::steady_clock::now() + limit);
   if (ec) {
-    ++g_handshake_failures;
+    ++engine.stats().tls_handshake_failures;
     if (ec != asio::error::operation_aborted) {
       log::notice("client {} ({}): TLS handshake failed: {}", session.id(), session.peer(),
                   socket.error().empty() ? ec.message() : socket.error());
@@ -425,10 +425,6 @@ void refuse_tls(asio::ip::tcp::socket socket, std::shared_ptr<SSL_CTX> ctx,
                      log::warning("refusing a TLS client failed: {}", ex.what());
                    }
                  });
-}
-
-std::uint64_t tls_handshake_failures() {
-  return g_handshake_failures;
 }
 
 }  // namespace procshare::server

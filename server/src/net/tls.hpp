@@ -27,6 +27,7 @@
 
 namespace procshare::server {
 
+class Engine;
 class Session;
 
 // An SSL_CTX with the certificate, key, CA and policy of `tls`. Throws
@@ -123,20 +124,17 @@ class TlsSocket {
 
 // Runs the handshake of a new TLS connection, then authenticates the session
 // when the client's certificate was verified (docs/tls.md, "Authentication").
-// False: refused (logged, and counted in tls_handshake_failures).
-asio::awaitable<bool> open_stream(TlsSocket& socket, Session& session, const Config& config);
+// False: refused (logged, and counted in INFO stats tls_handshake_failures).
+asio::awaitable<bool> open_stream(TlsSocket& socket, Session& session, Engine& engine);
 
 // Plain sockets have nothing to open.
 template <class Socket>
-asio::awaitable<bool> open_stream(Socket&, Session&, const Config&) {
+asio::awaitable<bool> open_stream(Socket&, Session&, Engine&) {
   co_return true;
 }
 
 // Answers a connection over --maxclients inside TLS: handshake (bounded in
 // time), `reply`, close. Runs on its own coroutine; owns the socket.
 void refuse_tls(asio::ip::tcp::socket socket, std::shared_ptr<SSL_CTX> ctx, std::string_view reply);
-
-// TLS handshakes that failed since start-up (INFO stats).
-std::uint64_t tls_handshake_failures();
 
 }  // namespace procshare::server

@@ -35,6 +35,7 @@ struct Stats {
   std::uint64_t preauth_limit_refusals = 0;
   std::uint64_t abandoned_locks = 0;  // locks freed because their owner vanished
   std::uint64_t timeouts = 0;
+  std::uint64_t tls_handshake_failures = 0;  // refused or abandoned TLS handshakes
 };
 
 class Engine {
