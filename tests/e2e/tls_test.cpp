@@ -371,6 +371,26 @@ TEST(Tls, ProtectedModeNeedsClientCertificatesOnAnotherAddress) {
   EXPECT_EQ(server.terminate(), 0) << server.log();
 }
 
+TEST(Tls, CaCertificateDirectory) {
+  REQUIRE_OPENSSL();
+  const TestCerts& c = test_certs();
+  const std::string dir = c.dir + "/ca-dir";
+  ASSERT_EQ(std::system(("mkdir -p '" + dir + "' && cp '" + c.ca_cert + "' '" + dir +
+                         "/' && openssl rehash '" + dir + "'")
+                            .c_str()),
+            0);
+  ServerProcess::Options o;
+  o.tls = true;
+  o.args = {"--tls-ca-cert-file", "", "--tls-ca-cert-dir", dir};
+  ServerProcess server(o);
+  EXPECT_EQ(client_error(server.tcp_port(), good_client()), "");
+  TlsClientOptions stranger = good_client();
+  stranger.cert = c.other_client_cert;
+  stranger.key = c.other_client_key;
+  EXPECT_NE(client_error(server.tcp_port(), stranger), "");
+  EXPECT_EQ(server.terminate(), 0) << server.log();
+}
+
 TEST(Tls, StartUpErrorsNameTheProblem) {
   REQUIRE_OPENSSL();
   const TestCerts& c = test_certs();

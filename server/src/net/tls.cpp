@@ -159,6 +159,12 @@ std::shared_ptr<SSL_CTX> make_tls_context(const TlsConfig& tls) {
       }
     }
   }
+  if (tls.auth_clients != "no" && tls.ca_cert_file.empty() && tls.ca_cert_dir.empty()) {
+    fail(
+        fmt::format("tls-auth-clients {} needs tls-ca-cert-file or tls-ca-cert-dir to verify "
+                    "client certificates",
+                    tls.auth_clients));
+  }
   int mode = SSL_VERIFY_NONE;
   if (tls.auth_clients == "yes") mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
   if (tls.auth_clients == "optional") mode = SSL_VERIFY_PEER;
