@@ -223,6 +223,17 @@ TlsSocket::SslRead TlsSocket::ssl_read(asio::mutable_buffer b, std::size_t& n,
     read_wants_write_ = false;
     read_blocked_ = false;
     ec = {};
+    // SSL_read returns one record (16 KiB at most): take the others already
+    // read from the socket too, as a plain read would. A partial record or
+    // an error stops it; the next read meets the error again.
+    while (n < b.size() && (SSL_pending(ssl_.get()) > 0 || BIO_ctrl_pending(rbio_) > 0)) {
+      std::size_t more = 0;
+      if (SSL_read_ex(ssl_.get(), static_cast<char*>(b.data()) + n, b.size() - n, &more) != 1) {
+        ERR_clear_error();
+        break;
+      }
+      n += more;
+    }
     return SslRead::data;
   }
   if (SSL_get_error(ssl_.get(), r) == SSL_ERROR_WANT_READ) return SslRead::want_input;
