@@ -6,7 +6,8 @@
 // is the condition variable), racing the socket's readiness so that a
 // disconnect is seen at once. It enforces the per-connection limits (output
 // buffer, idle timeout, pre-authentication request sizes). Works over any
-// Asio stream socket (Unix or TCP) and over TlsSocket (tls.hpp). Design notes in connection.cpp.
+// Asio stream socket (Unix or TCP) and over TlsSocket (tls.hpp), which runs
+// the TLS handshake first (open_stream). Design notes in connection.cpp.
 #include <openssl/ssl.h>
 
 #include <asio.hpp>
