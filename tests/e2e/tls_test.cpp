@@ -62,7 +62,8 @@ bool log_has(ServerProcess& s, const std::string& text) {
 
 // Runs the server binary to its exit (a start-up failure); returns its output.
 std::string failed_start(const std::vector<std::string>& args, int* status) {
-  std::string cmd = std::string(PROCSHARE_SERVER_BIN) + " --no-unix";
+  // No Unix socket and no plain TCP port: nothing another test could hold.
+  std::string cmd = std::string(PROCSHARE_SERVER_BIN) + " --no-unix --no-tcp";
   for (const auto& a : args) cmd += " '" + a + "'";
   cmd += " 2>&1 </dev/null";
   FILE* p = ::popen(("timeout 10 " + cmd).c_str(), "r");
