@@ -58,8 +58,8 @@ std::vector<std::string> unix_args(const ServerProcess& s) {
 // With TLS (the tls.* copies of these tests) the TCP port is the TLS one.
 std::vector<std::string> tcp_args(const ServerProcess& s) {
   if (s.tls()) {
-    return {"-h", "127.0.0.1", "-p", std::to_string(s.tcp_port()), "--tls", "--cacert",
-            test_certs().ca_cert};
+    return {"-h",       "127.0.0.1",         "-p", std::to_string(s.tcp_port()), "--tls",
+            "--cacert", test_certs().ca_cert};
   }
   return {"-h", "127.0.0.1", "-p", std::to_string(s.tcp_port())};
 }
