@@ -18,7 +18,7 @@ namespace {
 
 int remote_client(const std::string& address, const std::string& key) {
   procshare::ConnectOptions options;
-  options.authkey = key;  // or leave unset to read env PROCSHARE_AUTHKEY
+  options.authkey.emplace(key);  // or leave unset to read env PROCSHARE_AUTHKEY
   auto client = procshare::Client::connect(address, options);
   auto visits = client.dict<std::string, long>("visits");
   long total = visits.incr("remote");  // one atomic DICT.INCRBY

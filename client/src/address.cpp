@@ -11,9 +11,9 @@ namespace procshare {
 namespace {
 
 [[noreturn]] void bad(std::string_view text, std::string_view why) {
-  throw std::invalid_argument("invalid procshare address '" + std::string(text) +
-                              "': " + std::string(why) +
-                              " (expected unix:/path, tcp://host:port, host:port or /path)");
+  throw std::invalid_argument(
+      "invalid procshare address '" + std::string(text) + "': " + std::string(why) +
+      " (expected unix:/path, tcp://host:port, tls://host:port, host:port or /path)");
 }
 
 int parse_port(std::string_view text, std::string_view port) {
@@ -89,6 +89,11 @@ Address Address::parse(std::string_view text) {
     return unix_socket(std::string(path));
   }
   if (text.starts_with("tcp://")) return parse_host_port(text, text.substr(6), false);
+  if (text.starts_with("tls://")) {
+    Address a = parse_host_port(text, text.substr(6), false);
+    a.tls = true;
+    return a;
+  }
   if (text.find("://") != std::string_view::npos) bad(text, "unknown scheme");
   const char first = text.front();
   if (first == '/' || first == '.' || first == '~' || text.find('/') != std::string_view::npos) {
@@ -101,7 +106,7 @@ Address Address::parse(std::string_view text) {
 std::string Address::to_string() const {
   if (kind == Kind::unix_socket) return "unix:" + path;
   std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  return "tcp://" + h + ":" + std::to_string(port);
+  return (tls ? "tls://" : "tcp://") + h + ":" + std::to_string(port);
 }
 
 }  // namespace procshare

@@ -5,7 +5,10 @@
 // * writes use MSG_NOSIGNAL: a server that went away is a ConnectionError,
 //   not a SIGPIPE that kills the user's process;
 // * deadlines are poll() timeouts, so a timeout never leaves half a reply
-//   behind unnoticed: the connection is closed instead.
+//   behind unnoticed: the connection is closed instead;
+// * tls:// runs OpenSSL on the same socket, made non-blocking, with the same
+//   poll() deadlines (a readable socket may hold only a TLS session ticket,
+//   so a blocking SSL_read could wait past any deadline).
 #include "procshare/connection.hpp"
 
 #include <fcntl.h>
@@ -21,8 +24,15 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <utility>
 #include <vector>
+
+#include <arpa/inet.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include "procshare/protocol/handshake.hpp"
 
@@ -134,6 +144,53 @@ int open_tcp(const Address& addr, Clock::time_point deadline) {
   return fd;
 }
 
+std::string ssl_error_text() {
+  unsigned long e = ERR_peek_last_error();
+  const char* reason = e ? ERR_reason_error_string(e) : nullptr;
+  std::string text = reason ? reason : "";
+  ERR_clear_error();
+  return text;
+}
+
+bool is_ip_literal(const std::string& host) {
+  unsigned char buf[16];
+  return ::inet_pton(AF_INET, host.c_str(), buf) == 1 ||
+         ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+// A socket BIO whose writes use send(MSG_NOSIGNAL): OpenSSL's own writes
+// with write(), and a server that went away would then kill the program
+// with SIGPIPE instead of raising ConnectionError. Everything else is the
+// stock socket BIO's.
+int send_nosignal(BIO* b, const char* data, int len) {
+  int fd = -1;
+  BIO_get_fd(b, &fd);
+  errno = 0;
+  const ssize_t n = ::send(fd, data, static_cast<std::size_t>(len), MSG_NOSIGNAL);
+  BIO_clear_retry_flags(b);
+  if (n <= 0 && BIO_sock_should_retry(static_cast<int>(n))) BIO_set_retry_write(b);
+  return static_cast<int>(n);
+}
+
+BIO_METHOD* nosignal_socket_method() {
+  static BIO_METHOD* method = [] {
+    const BIO_METHOD* base = BIO_s_socket();
+    BIO_METHOD* m = BIO_meth_new(BIO_TYPE_SOCKET, "socket, MSG_NOSIGNAL");
+    BIO_meth_set_write(m, send_nosignal);
+    BIO_meth_set_read(m, BIO_meth_get_read(base));
+    BIO_meth_set_puts(m, BIO_meth_get_puts(base));
+    BIO_meth_set_ctrl(m, BIO_meth_get_ctrl(base));
+    BIO_meth_set_create(m, BIO_meth_get_create(base));
+    BIO_meth_set_destroy(m, BIO_meth_get_destroy(base));
+    return m;
+  }();
+  return method;
+}
+
+SSL* as_ssl(void* p) {
+  return static_cast<SSL*>(p);
+}
+
 }  // namespace
 
 std::optional<std::string> resolve_authkey(const ConnectOptions& opts) {
@@ -153,6 +210,7 @@ Connection Connection::open(const Address& addr, const ConnectOptions& opts) {
   const auto deadline = Clock::now() + opts.connect_timeout;
   Connection c(addr.kind == Address::Kind::unix_socket ? open_unix(addr, deadline)
                                                        : open_tcp(addr, deadline));
+  if (addr.tls && addr.kind == Address::Kind::tcp) c.start_tls(addr, opts.tls, deadline);
   // The handshake is bounded by what is left of the connect timeout: a
   // server that accepts and then says nothing must not hang the client.
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -171,6 +229,97 @@ Connection Connection::open(const Address& addr, const ConnectOptions& opts) {
   }
   c.io_timeout_ = opts.io_timeout;
   return c;
+}
+
+void Connection::start_tls(const Address& addr, const TlsOptions& o, Clock::time_point deadline) {
+  ERR_clear_error();
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()),
+                                                        SSL_CTX_free);
+  if (!ctx) fail_io("cannot create a TLS context: " + ssl_error_text());
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  SSL_CTX_set_mode(ctx.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  if (!o.ca_file.empty() || !o.ca_dir.empty()) {
+    if (SSL_CTX_load_verify_locations(ctx.get(), o.ca_file.empty() ? nullptr : o.ca_file.c_str(),
+                                      o.ca_dir.empty() ? nullptr : o.ca_dir.c_str()) != 1) {
+      fail_io("cannot load the CA certificates " + o.ca_file + o.ca_dir + ": " + ssl_error_text());
+    }
+  } else {
+    SSL_CTX_set_default_verify_paths(ctx.get());
+  }
+  SSL_CTX_set_verify(ctx.get(), o.verify_peer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
+  if (!o.cert_file.empty()) {
+    if (SSL_CTX_use_certificate_chain_file(ctx.get(), o.cert_file.c_str()) != 1) {
+      fail_io("cannot load the client certificate " + o.cert_file + ": " + ssl_error_text());
+    }
+    const std::string& key = o.key_file.empty() ? o.cert_file : o.key_file;
+    if (SSL_CTX_use_PrivateKey_file(ctx.get(), key.c_str(), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(ctx.get()) != 1) {
+      fail_io("cannot load the client key " + key + " (or it does not match " + o.cert_file +
+              "): " + ssl_error_text());
+    }
+  }
+  SSL* ssl = SSL_new(ctx.get());  // holds its own reference to the context
+  if (!ssl) fail_io("SSL_new: " + ssl_error_text());
+  ssl_ = ssl;
+  BIO* bio = BIO_new(nosignal_socket_method());
+  if (!bio) fail_io("BIO_new: " + ssl_error_text());
+  BIO_set_fd(bio, fd_, BIO_NOCLOSE);
+  SSL_set_bio(ssl, bio, bio);  // the SSL owns the BIO
+  const std::string& name = o.sni.empty() ? addr.host : o.sni;
+  if (!is_ip_literal(name)) SSL_set_tlsext_host_name(ssl, name.c_str());
+  if (o.verify_peer && o.verify_hostname) {
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    if (is_ip_literal(name)) {
+      X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str());
+    } else {
+      X509_VERIFY_PARAM_set1_host(param, name.c_str(), 0);
+    }
+  }
+  ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
+  for (;;) {
+    ERR_clear_error();
+    int r = SSL_connect(ssl);
+    if (r == 1) break;
+    int e = SSL_get_error(ssl, r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+      wait_io(e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline);
+      continue;
+    }
+    std::string why =
+        e == SSL_ERROR_SYSCALL ? "the server closed the connection" : ssl_error_text();
+    long v = SSL_get_verify_result(ssl);
+    if (v != X509_V_OK) why += std::string(": ") + X509_verify_cert_error_string(v);
+    fail_io("TLS handshake with " + addr.to_string() + " failed: " + why);
+  }
+}
+
+std::size_t Connection::tls_io(bool write, char* data, std::size_t size,
+                               Clock::time_point deadline) {
+  SSL* ssl = as_ssl(ssl_);
+  for (;;) {
+    ERR_clear_error();
+    std::size_t n = 0;
+    int r = write ? SSL_write_ex(ssl, data, size, &n) : SSL_read_ex(ssl, data, size, &n);
+    if (r == 1) return n;
+    int e = SSL_get_error(ssl, r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+      const short ev = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+      if (deadline == Clock::time_point::max()) {
+        pollfd p{fd_, ev, 0};
+        if (::poll(&p, 1, -1) < 0 && errno != EINTR) fail_io("poll(): " + errno_text(errno));
+      } else {
+        wait_io(ev, deadline);
+      }
+      continue;
+    }
+    if (!write && (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && errno == 0))) {
+      return 0;  // close_notify or end of stream
+    }
+    std::string why = ssl_error_text();
+    if (why.empty()) why = e == SSL_ERROR_SYSCALL ? errno_text(errno) : "TLS error";
+    if (!write) fail_io("the server closed the TLS connection: " + why);
+    fail_io("cannot write to the server (TLS): " + why);
+  }
 }
 
 void Connection::handshake(std::string_view key) {
@@ -207,6 +356,7 @@ void Connection::handshake(std::string_view key) {
 
 Connection::Connection(Connection&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
+      ssl_(std::exchange(other.ssl_, nullptr)),
       io_timeout_(other.io_timeout_),
       resp_(other.resp_),
       out_(std::move(other.out_)),
@@ -218,6 +368,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
     close();
     fd_ = std::exchange(other.fd_, -1);
+    ssl_ = std::exchange(other.ssl_, nullptr);
     io_timeout_ = other.io_timeout_;
     resp_ = other.resp_;
     out_ = std::move(other.out_);
@@ -233,6 +384,9 @@ Connection::~Connection() {
 }
 
 void Connection::close() {
+  // No close_notify: close() must send nothing (a forked child's copy).
+  if (ssl_) SSL_free(as_ssl(ssl_));
+  ssl_ = nullptr;
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   out_.clear();
@@ -295,6 +449,9 @@ void Connection::flush() {
   require_open();
   const auto until = deadline();
   std::size_t done = 0;
+  while (ssl_ && done < out_.size()) {
+    done += tls_io(true, out_.data() + done, out_.size() - done, until);
+  }
   while (done < out_.size()) {
     wait_io(POLLOUT, until);
     ssize_t n = ::send(fd_, out_.data() + done, out_.size() - done, MSG_NOSIGNAL);
@@ -337,8 +494,15 @@ protocol::Reply Connection::read() {
       in_.erase(0, in_pos_);
       in_pos_ = 0;
     }
-    wait_io(POLLIN, until);
     const std::size_t old = in_.size();
+    if (ssl_) {
+      in_.resize(old + kReadChunk);
+      std::size_t got = tls_io(false, in_.data() + old, kReadChunk, until);
+      in_.resize(old + got);
+      if (got == 0) fail_io("the server closed the connection");
+      continue;
+    }
+    wait_io(POLLIN, until);
     in_.resize(old + kReadChunk);
     ssize_t n = ::recv(fd_, in_.data() + old, kReadChunk, 0);
     if (n < 0) {

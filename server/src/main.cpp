@@ -68,9 +68,29 @@ int main(int argc, char** argv) {
     log::notice("received {}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     stop();
   });
-  // Once every connection is gone nothing but these two keeps run() going.
+  // SIGHUP re-reads the TLS certificates and keys (renewed files, same
+  // paths); a failure is logged and the old ones stay in use. Without TLS,
+  // SIGHUP keeps its default action.
+  asio::signal_set hangup(io);
+  std::function<void()> on_hangup = [&] {
+    hangup.async_wait([&](asio::error_code ec, int) {
+      if (ec) return;
+      try {
+        server.reload_tls(engine.config().tls);
+      } catch (const std::exception& e) {
+        log::warning("SIGHUP: TLS reload failed, keeping the current certificates: {}", e.what());
+      }
+      on_hangup();
+    });
+  };
+  if (config.tls.enabled()) {
+    hangup.add(SIGHUP);
+    on_hangup();
+  }
+  // Once every connection is gone nothing but these three keeps run() going.
   server.on_stopped = [&] {
     signals.cancel();
+    hangup.cancel();
     guard.cancel();
   };
   io.run();

@@ -14,6 +14,7 @@
 
 #include "procshare/procshare.hpp"
 #include "support/server_process.hpp"
+#include "support/tls_certs.hpp"
 
 namespace procshare::test {
 
@@ -31,10 +32,16 @@ class ClientTest : public ::testing::Test {
   void SetUp() override { client_ = Client::connect(unix_address(), options()); }
 
   static Address unix_address() { return Address::unix_socket(server_->unix_path()); }
-  static Address tcp_address() { return Address::tcp("127.0.0.1", server_->tcp_port()); }
+  // tls://127.0.0.1:port when the server runs with TLS (the tls.* tests).
+  static Address tcp_address() {
+    Address a = Address::tcp("127.0.0.1", server_->tcp_port());
+    a.tls = server_->tls();
+    return a;
+  }
   static ConnectOptions options() {
     ConnectOptions o;
     o.authkey = kTestKey;
+    if (server_ && server_->tls()) o.tls.ca_file = test_certs().ca_cert;
     return o;
   }
   // A fresh client with its own connections.

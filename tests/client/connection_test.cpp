@@ -48,7 +48,7 @@ TEST_F(ConnectionTest, TcpWithTheKey) {
 }
 
 TEST_F(ConnectionTest, WrongKeyIsAClearException) {
-  ConnectOptions o;
+  ConnectOptions o = options();
   o.authkey = "not-the-key";
   try {
     Connection::open(unix_address(), o);

@@ -16,12 +16,16 @@ import hmac
 import os
 import secrets
 import socket
+import ssl
 import sys
 
 
 class Conn:
-    def __init__(self, host, port):
+    def __init__(self, host, port, tls_ca=None):
         self.sock = socket.create_connection((host, port), timeout=10)
+        if tls_ca:  # --tls-ca FILE: the same exchange inside TLS (docs/tls.md)
+            ctx = ssl.create_default_context(cafile=tls_ca)
+            self.sock = ctx.wrap_socket(self.sock, server_hostname=host)
         self.buf = b""
 
     def send(self, *words):
@@ -79,8 +83,9 @@ def mac(key, *parts):
 def main():
     host, port = sys.argv[1], int(sys.argv[2])
     corrupt = "--bad-server-proof" in sys.argv[3:]
+    tls_ca = sys.argv[sys.argv.index("--tls-ca") + 1] if "--tls-ca" in sys.argv else None
     key = os.environb[b"PROCSHARE_AUTHKEY"]
-    c = Conn(host, port)
+    c = Conn(host, port, tls_ca)
 
     r = c.call("DICT.SET", "interop", "k", "v")
     if not (isinstance(r, Exception) and str(r).startswith("NOAUTH")):

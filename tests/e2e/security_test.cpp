@@ -22,6 +22,7 @@
 
 #include "procshare/protocol/handshake.hpp"
 #include "support/server_process.hpp"
+#include "support/tls_certs.hpp"
 
 namespace procshare::test {
 namespace {
@@ -296,9 +297,10 @@ TEST(Security, HelloAuthDefaultKey) {
 TEST(Security, PythonClientFromTheProtocolTextAlone) {
   auto server = keyed_server();
   std::string script = std::string(PROCSHARE_SOURCE_DIR) + "/tests/e2e/auth_interop.py";
+  const std::string tls = server.tls() ? " --tls-ca '" + test_certs().ca_cert + "'" : "";
   auto run = [&](const std::string& extra) {
     std::string cmd = "PROCSHARE_AUTHKEY='" + kKey + "' timeout 30 python3 '" + script +
-                      "' 127.0.0.1 " + std::to_string(server.tcp_port()) + extra + " 2>&1";
+                      "' 127.0.0.1 " + std::to_string(server.tcp_port()) + extra + tls + " 2>&1";
     Exit e;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (!p) return e;
@@ -322,6 +324,7 @@ TEST(Security, RedisCliWithTheKeyOverLoopback) {
   if (std::system("command -v redis-cli >/dev/null 2>&1") != 0) GTEST_SKIP() << "no redis-cli";
   auto server = keyed_server();
   std::string base = "timeout 20 redis-cli -h 127.0.0.1 -p " + std::to_string(server.tcp_port());
+  if (server.tls()) base += " --tls --cacert '" + test_certs().ca_cert + "'";
   auto out = [](const std::string& cmd) {
     std::string text;
     if (FILE* p = ::popen((cmd + " 2>&1").c_str(), "r")) {
@@ -340,6 +343,7 @@ TEST(Security, RedisCliWithTheKeyOverLoopback) {
 // Plain AUTH on a network address, protected mode, the key file
 
 TEST(Security, PlainAuthRefusedOnANetworkAddress) {
+  if (tls_mode()) GTEST_SKIP() << "plain TCP only (TLS: Tls.PlainAuthAcceptedOnANetworkAddress)";
   // The server sees this machine's own non-loopback address as a network peer.
   auto addr = non_loopback_ipv4();
   if (!addr) GTEST_SKIP() << "this machine has no non-loopback IPv4 address";
@@ -361,6 +365,7 @@ TEST(Security, PlainAuthRefusedOnANetworkAddress) {
 }
 
 TEST(Security, ProtectedModeRefusesANetworkAddressWithoutAKey) {
+  if (tls_mode()) GTEST_SKIP() << "plain TCP only (TLS: Tls.ProtectedMode*)";
   std::string sock = temp_path("sock");
   Exit e = run_server_to_exit({"--unix", sock, "--tcp", "0.0.0.0:0"});
   ::unlink(sock.c_str());

@@ -3,7 +3,7 @@
 
 Run by redis_tests with Debian's /usr/bin/python3 (python3-redis):
 
-    redis_py_test.py --unix PATH --port N [--authkey KEY]
+    redis_py_test.py --unix PATH --port N [--authkey KEY] [--tls-ca CA_FILE]
 
 Checks strings, hashes, lists, sets, BLPOP with timeouts and a blocked
 client woken by another, pipelines, SCAN, and that the keys are ordinary
@@ -225,6 +225,7 @@ def main():
     parser.add_argument("--unix", required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--authkey")
+    parser.add_argument("--tls-ca", help="the port speaks TLS; verify it with this CA")
     args = parser.parse_args()
     auth = {"password": args.authkey} if args.authkey else {}
     print(f"redis-py {redis.__version__}")
@@ -246,7 +247,11 @@ def main():
             pass
     try:
         run("unix socket", dict(unix_socket_path=args.unix, **auth))
-        run("tcp", dict(host="127.0.0.1", port=args.port, **auth))
+        if args.tls_ca:
+            run("tls", dict(host="127.0.0.1", port=args.port, ssl=True, ssl_ca_certs=args.tls_ca,
+                            **auth))
+        else:
+            run("tcp", dict(host="127.0.0.1", port=args.port, **auth))
     except AssertionError as e:
         print(f"redis-py check failed: {e}")
         return 1

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "support/server_process.hpp"
+#include "support/tls_certs.hpp"
 #include "tool_runner.hpp"
 
 namespace procshare::test {
@@ -54,7 +55,12 @@ void expect_clean_exit(ServerProcess& server) {
 std::vector<std::string> unix_args(const ServerProcess& s) {
   return {"-s", s.unix_path()};
 }
+// With TLS (the tls.* copies of these tests) the TCP port is the TLS one.
 std::vector<std::string> tcp_args(const ServerProcess& s) {
+  if (s.tls()) {
+    return {"-h",       "127.0.0.1",         "-p", std::to_string(s.tcp_port()), "--tls",
+            "--cacert", test_certs().ca_cert};
+  }
   return {"-h", "127.0.0.1", "-p", std::to_string(s.tcp_port())};
 }
 
@@ -247,6 +253,7 @@ void run_python(ServerProcess& server, const std::optional<std::string>& authkey
                                 "--unix", server.unix_path(),
                                 "--port", std::to_string(server.tcp_port())};
   if (authkey) argv.insert(argv.end(), {"--authkey", *authkey});
+  if (server.tls()) argv.insert(argv.end(), {"--tls-ca", test_certs().ca_cert});
   ToolResult r = run_tool(argv, {}, std::chrono::seconds(120), {"PYTHONPATH", "PYTHONHOME"});
   EXPECT_FALSE(r.timed_out) << r.describe();
   EXPECT_EQ(r.exit_code, 0) << r.describe();

@@ -21,6 +21,12 @@
 #include <thread>
 #include <utility>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "support/tls_certs.hpp"
+
 namespace procshare::test {
 
 namespace {
@@ -60,7 +66,19 @@ ServerProcess::ServerProcess(Options options) : options_(std::move(options)) {
   log_path_ = temp_path("log");
   std::string binary = options_.binary.empty() ? PROCSHARE_SERVER_BIN : options_.binary;
   std::vector<std::string> argv{binary, "--unix", unix_path_};
-  if (options_.tcp) {
+  tls_ = options_.tcp && options_.tls.value_or(tls_mode());
+  if (tls_) {
+    // The TLS listener takes the plain TCP port's place.
+    auto tls_args = tls_server_args(test_certs());
+    argv.push_back("--no-tcp");
+    argv.insert(argv.end(), tls_args.begin(), tls_args.end());
+    if (!options_.tls) {
+      // The tls.* copies of the suites: the same byte stream inside TLS, and
+      // the authkey rules as they are (client certificates would
+      // authenticate every client; tls_test.cpp covers them).
+      argv.insert(argv.end(), {"--tls-auth-clients", "no"});
+    }
+  } else if (options_.tcp) {
     argv.insert(argv.end(), {"--tcp", "127.0.0.1:0"});
   } else {
     argv.push_back("--no-tcp");
@@ -103,7 +121,7 @@ ServerProcess::ServerProcess(Options options) : options_(std::move(options)) {
   if (options_.tcp) {
     auto c = RawClient::unix_socket(unix_path_);
     if (options_.authkey) c.call({"AUTH", *options_.authkey});
-    tcp_port_ = static_cast<int>(info_field(c, "tcp_port"));
+    tcp_port_ = static_cast<int>(info_field(c, tls_ ? "tls_port" : "tcp_port"));
   }
 }
 
@@ -166,6 +184,60 @@ RawClient RawClient::unix_socket(const std::string& path) {
 }
 
 RawClient RawClient::tcp(int port, const std::string& host) {
+  if (!tls_mode()) return plain_tcp(port, host);
+  const TestCerts& c = test_certs();
+  return tls(port, {c.ca_cert, c.client_cert, c.client_key, ""}, host);
+}
+
+namespace {
+
+std::string ssl_error_text() {
+  unsigned long e = ERR_peek_last_error();
+  std::string text = e ? ERR_reason_error_string(e) ? ERR_reason_error_string(e) : "?" : "";
+  ERR_clear_error();
+  return text;
+}
+
+}  // namespace
+
+RawClient RawClient::tls(int port, const TlsClientOptions& o, const std::string& host) {
+  // OpenSSL writes with write(): a server that closed first must be an
+  // error here, not a SIGPIPE that ends the test program.
+  ::signal(SIGPIPE, SIG_IGN);
+  RawClient rc = plain_tcp(port, host);
+  ERR_clear_error();
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()),
+                                                        SSL_CTX_free);
+  if (!o.ca_cert.empty()) {
+    if (SSL_CTX_load_verify_locations(ctx.get(), o.ca_cert.c_str(), nullptr) != 1) {
+      throw std::runtime_error("CA " + o.ca_cert + ": " + ssl_error_text());
+    }
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+  }
+  if (!o.cert.empty() &&
+      (SSL_CTX_use_certificate_chain_file(ctx.get(), o.cert.c_str()) != 1 ||
+       SSL_CTX_use_PrivateKey_file(ctx.get(), o.key.c_str(), SSL_FILETYPE_PEM) != 1)) {
+    throw std::runtime_error("client certificate " + o.cert + ": " + ssl_error_text());
+  }
+  SSL* ssl = SSL_new(ctx.get());  // holds its own reference to ctx
+  rc.ssl_ = ssl;
+  SSL_set_fd(ssl, rc.fd_);
+  if (!o.verify_host.empty()) SSL_set1_host(ssl, o.verify_host.c_str());
+  if (SSL_connect(ssl) != 1) {
+    std::string why = ssl_error_text();
+    long v = SSL_get_verify_result(ssl);
+    if (v != X509_V_OK) why += std::string(" (") + X509_verify_cert_error_string(v) + ")";
+    throw std::runtime_error("TLS handshake failed: " + why);
+  }
+  // TLS 1.3: the server's verdict on our certificate arrives after the
+  // handshake, with the first read; a refusal then shows as a closed connection.
+  // Non-blocking from here: a readable socket may hold only a session ticket,
+  // and a blocking SSL_read would then wait past every deadline.
+  ::fcntl(rc.fd_, F_SETFL, ::fcntl(rc.fd_, F_GETFL) | O_NONBLOCK);
+  return rc;
+}
+
+RawClient RawClient::plain_tcp(int port, const std::string& host) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw sys_error("socket");
   sockaddr_in addr{};
@@ -181,16 +253,20 @@ RawClient RawClient::tcp(int port, const std::string& host) {
   return RawClient(fd);
 }
 
-RawClient::RawClient(RawClient&& o) noexcept : fd_(o.fd_), buffer_(std::move(o.buffer_)) {
+RawClient::RawClient(RawClient&& o) noexcept
+    : fd_(o.fd_), ssl_(o.ssl_), buffer_(std::move(o.buffer_)) {
   o.fd_ = -1;
+  o.ssl_ = nullptr;
 }
 
 RawClient& RawClient::operator=(RawClient&& o) noexcept {
   if (this != &o) {
     close();
     fd_ = o.fd_;
+    ssl_ = o.ssl_;
     buffer_ = std::move(o.buffer_);
     o.fd_ = -1;
+    o.ssl_ = nullptr;
   }
   return *this;
 }
@@ -200,11 +276,32 @@ RawClient::~RawClient() {
 }
 
 void RawClient::close() {
+  if (ssl_) SSL_free(static_cast<SSL*>(ssl_));
+  ssl_ = nullptr;
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
 
 void RawClient::send_raw(std::string_view bytes) {
+  if (ssl_) {
+    SSL* ssl = static_cast<SSL*>(ssl_);
+    while (!bytes.empty()) {
+      std::size_t n = 0;
+      ERR_clear_error();
+      int r = SSL_write_ex(ssl, bytes.data(), bytes.size(), &n);
+      if (r == 1) {
+        bytes.remove_prefix(n);
+        continue;
+      }
+      int e = SSL_get_error(ssl, r);
+      if (e != SSL_ERROR_WANT_WRITE && e != SSL_ERROR_WANT_READ) {
+        throw std::runtime_error("TLS send: " + ssl_error_text());
+      }
+      pollfd p{fd_, static_cast<short>(e == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0};
+      ::poll(&p, 1, 10000);
+    }
+    return;
+  }
   while (!bytes.empty()) {
     ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n < 0) {
@@ -222,6 +319,33 @@ void RawClient::send(const std::vector<std::string>& args) {
 }
 
 bool RawClient::fill(std::chrono::milliseconds timeout) {
+  if (ssl_) {
+    SSL* ssl = static_cast<SSL*>(ssl_);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      if (SSL_pending(ssl) == 0) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        pollfd p{fd_, POLLIN, 0};
+        int r = ::poll(&p, 1, static_cast<int>(std::max<long>(left.count(), 0)));
+        if (r == 0) return false;
+        if (r < 0) throw sys_error("poll");
+      }
+      char chunk[65536];
+      std::size_t n = 0;
+      ERR_clear_error();
+      int r = SSL_read_ex(ssl, chunk, sizeof chunk, &n);
+      if (r == 1) {
+        buffer_.append(chunk, n);
+        return true;
+      }
+      int e = SSL_get_error(ssl, r);
+      if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) continue;  // a ticket, no data
+      std::string why = ssl_error_text();
+      throw std::runtime_error("connection closed by the server" +
+                               (why.empty() ? std::string() : " (TLS: " + why + ")"));
+    }
+  }
   pollfd p{fd_, POLLIN, 0};
   int r = ::poll(&p, 1, static_cast<int>(timeout.count()));
   if (r == 0) return false;

@@ -34,6 +34,9 @@ class ServerProcess {
     std::optional<std::string> authkey;  // passed through PROCSHARE_AUTHKEY
     std::string binary;                  // default: the built procshare-server
     std::string unix_path;               // default: a fresh temp path
+    // The TCP listener speaks TLS (client certificates required): the
+    // default is tls_mode(), so the tls.* copies of the suites run over TLS.
+    std::optional<bool> tls;
   };
   ServerProcess();
   explicit ServerProcess(Options options);
@@ -42,7 +45,9 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   const std::string& unix_path() const { return unix_path_; }
+  // The TCP port of RawClient::tcp: TLS's when the server runs with TLS.
   int tcp_port() const { return tcp_port_; }
+  bool tls() const { return tls_; }
   pid_t pid() const { return pid_; }
   const std::string& log_path() const { return log_path_; }
   std::string log() const;  // what the server wrote to stderr so far
@@ -59,14 +64,28 @@ class ServerProcess {
   std::string unix_path_;
   std::string log_path_;
   int tcp_port_ = 0;
+  bool tls_ = false;
   std::optional<int> status_;
+};
+
+// What a TLS RawClient presents and trusts (empty: none).
+struct TlsClientOptions {
+  std::string ca_cert;      // verify the server against this CA
+  std::string cert, key;    // the client certificate
+  std::string verify_host;  // check the server certificate names this host or IP
 };
 
 // A blocking client over a real socket, with deadlines on every read.
 class RawClient {
  public:
   static RawClient unix_socket(const std::string& path);
+  // Plain TCP, or TLS with the test certificates in tls_mode() (tls_certs.hpp).
   static RawClient tcp(int port, const std::string& host = "127.0.0.1");
+  static RawClient plain_tcp(int port, const std::string& host = "127.0.0.1");
+  // TLS over TCP; throws std::runtime_error with OpenSSL's reason when the
+  // handshake fails.
+  static RawClient tls(int port, const TlsClientOptions& options,
+                       const std::string& host = "127.0.0.1");
   RawClient(RawClient&& other) noexcept;
   RawClient& operator=(RawClient&& other) noexcept;
   ~RawClient();
@@ -92,6 +111,7 @@ class RawClient {
   explicit RawClient(int fd) : fd_(fd) {}
   bool fill(std::chrono::milliseconds timeout);  // false on timeout; throws on close
   int fd_ = -1;
+  void* ssl_ = nullptr;  // SSL*, when the connection is TLS
   std::string buffer_;
 };
 

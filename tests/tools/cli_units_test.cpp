@@ -102,6 +102,26 @@ TEST(CliOptions, AddressForms) {
   EXPECT_EQ(parse({"-a"}).error, "option -a needs a value");
 }
 
+TEST(CliOptions, TlsAsRedisCliSpellsIt) {
+  auto o = parse_cli_options({"--tls", "--cacert", "ca.crt", "--cert", "c.crt", "--key=c.key",
+                              "--sni", "db.example", "-h", "10.0.0.1", "-p", "7380", "PING"});
+  ASSERT_TRUE(o.options) << o.error;
+  EXPECT_EQ(o.options->address, "tls://10.0.0.1:7380");
+  EXPECT_EQ(o.options->cacert, "ca.crt");
+  EXPECT_EQ(o.options->cert, "c.crt");
+  EXPECT_EQ(o.options->key, "c.key");
+  EXPECT_EQ(o.options->sni, "db.example");
+  EXPECT_EQ(o.options->command, (std::vector<std::string>{"PING"}));
+  EXPECT_EQ(parse_cli_options({"--tls", "-a", "h:1"}).options->address, "tls://h:1");
+  EXPECT_EQ(parse_cli_options({"--tls", "-a", "tcp://h:1"}).options->address, "tls://h:1");
+  EXPECT_EQ(parse_cli_options({"-a", "tls://h:1"}).options->address, "tls://h:1");
+  // As redis-cli: --cert alone reads its key from the same file.
+  EXPECT_EQ(parse_cli_options({"--tls", "-p", "1", "--cert", "both.pem"}).options->key, "both.pem");
+  EXPECT_FALSE(parse_cli_options({"--tls", "-s", "/x.sock"}).options);
+  EXPECT_FALSE(parse_cli_options({"--tls"}).options);  // no TCP server named
+  EXPECT_EQ(parse_cli_options({"--cacert"}).error, "option --cacert needs a value");
+}
+
 TEST(CliOptions, CommandWordsAreNotOptions) {
   auto o = parse_cli_options({"--raw", "ECHO", "-a", "--json"});
   ASSERT_TRUE(o.options);

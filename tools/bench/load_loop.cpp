@@ -1,5 +1,7 @@
 #include "load_loop.hpp"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -40,8 +42,33 @@ struct Rng {
   }
 };
 
+// SSL_read/SSL_write with read()/send()'s contract: bytes, 0 at the end
+// of the stream, or -1 with errno (EAGAIN when TLS must wait for the socket).
+ssize_t tls_io(SSL* ssl, bool write, char* data, std::size_t size) {
+  ERR_clear_error();
+  std::size_t n = 0;
+  const int r = write ? SSL_write_ex(ssl, data, size, &n) : SSL_read_ex(ssl, data, size, &n);
+  if (r == 1) return static_cast<ssize_t>(n);
+  switch (SSL_get_error(ssl, r)) {
+    case SSL_ERROR_WANT_READ:
+    case SSL_ERROR_WANT_WRITE:
+      errno = EAGAIN;
+      return -1;
+    case SSL_ERROR_ZERO_RETURN:
+      return 0;
+    case SSL_ERROR_SYSCALL:
+      if (errno == 0) return 0;
+      return -1;
+    default:
+      ERR_clear_error();
+      errno = EPROTO;
+      return -1;
+  }
+}
+
 struct Conn {
   int fd = -1;
+  SSL* ssl = nullptr;  // TLS: reads and writes go through OpenSSL
   const Role* role = nullptr;
   std::uint64_t pos = 0;   // commands of the role's cycle sent so far
   std::uint64_t draw = 0;  // key number of the current unit
@@ -66,6 +93,7 @@ class Loop {
     for (std::size_t i = 0; i < conns.size(); ++i) {
       Conn& c = conns_[i];
       c.fd = conns[i].fd;
+      c.ssl = static_cast<SSL*>(conns[i].tls);
       c.role = &w_.roles.at(conns[i].role);
       c.in_cap = kReadRoom;
       c.in.reset(new char[c.in_cap]);
@@ -102,7 +130,11 @@ class Loop {
         Conn& c = conns_[evs[k].data.u64];
         if (c.done) continue;
         if (evs[k].events & EPOLLOUT) write_out(c);
-        if (evs[k].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) read_in(c, t);
+        if (evs[k].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+          read_in(c, t);
+          // Decrypted bytes OpenSSL holds back do not make the socket readable.
+          while (c.ssl && SSL_pending(c.ssl) > 0 && result_.failure.empty()) read_in(c, t);
+        }
       }
       if (plan_.progress) plan_.progress->store(result_.replies, std::memory_order_relaxed);
     }
@@ -168,7 +200,8 @@ class Loop {
   void write_out(Conn& c) {
     while (c.out_at < c.out.size()) {
       const ssize_t w =
-          ::send(c.fd, c.out.data() + c.out_at, c.out.size() - c.out_at, MSG_NOSIGNAL);
+          c.ssl ? tls_io(c.ssl, true, c.out.data() + c.out_at, c.out.size() - c.out_at)
+                : ::send(c.fd, c.out.data() + c.out_at, c.out.size() - c.out_at, MSG_NOSIGNAL);
       if (w < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN) {
@@ -200,7 +233,8 @@ class Loop {
       c.in = std::move(bigger);
       c.in_cap *= 2;
     }
-    const ssize_t r = ::read(c.fd, c.in.get() + c.in_len, c.in_cap - c.in_len);
+    const ssize_t r = c.ssl ? tls_io(c.ssl, false, c.in.get() + c.in_len, c.in_cap - c.in_len)
+                            : ::read(c.fd, c.in.get() + c.in_len, c.in_cap - c.in_len);
     if (r < 0 && (errno == EAGAIN || errno == EINTR)) return;
     if (r <= 0) {
       result_.failure =

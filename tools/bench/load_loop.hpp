@@ -35,6 +35,7 @@ struct LoadPlan {
 
 struct LoadConnection {
   int fd = -1;
+  void* tls = nullptr;  // SSL* of a TLS connection (Connection::tls_handle()), else null
   std::size_t role = 0;
 };
 

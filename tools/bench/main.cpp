@@ -48,6 +48,11 @@ time per request.
   -a, --address ADDR     unix:/path, tcp://host:port, host:port or /path
                          (default unix:/tmp/procshare.sock)
       --authkey-file F   authenticate with this key (challenge-response)
+      --tls              connect with TLS (or -a tls://host:port); as redis-cli:
+      --cacert F         CA to verify the server with (default: the system's)
+      --cert F, --key F  client certificate and key
+      --sni NAME         server name to send and check (default: the host)
+      --insecure         do not verify the server's certificate
   -c, --connections N    connections (default 50)
   -P, --pipeline N       requests per batch on each connection (default 1)
   -n, --requests N       requests per test (default: run for -d)
@@ -74,6 +79,8 @@ time per request.
 struct Options {
   std::string address = "unix:/tmp/procshare.sock";
   std::optional<std::string> authkey_file;
+  bool tls = false;
+  TlsOptions tls_options;
   std::size_t connections = 50;
   std::size_t pipeline = 1;
   std::uint64_t requests = 0;
@@ -107,9 +114,31 @@ std::uint64_t parse_count(const char* s, const char* what) {
 }
 
 Options parse_options(int argc, char** argv) {
-  enum { kAuth = 256, kProducers, kPrefill, kThreads, kRedis, kProcshare, kLabel, kCsv, kJson };
+  enum {
+    kAuth = 256,
+    kProducers,
+    kPrefill,
+    kThreads,
+    kRedis,
+    kProcshare,
+    kLabel,
+    kCsv,
+    kJson,
+    kTls,
+    kCacert,
+    kCert,
+    kKey,
+    kSni,
+    kInsecure
+  };
   static const option longs[] = {{"address", required_argument, nullptr, 'a'},
                                  {"authkey-file", required_argument, nullptr, kAuth},
+                                 {"tls", no_argument, nullptr, kTls},
+                                 {"cacert", required_argument, nullptr, kCacert},
+                                 {"cert", required_argument, nullptr, kCert},
+                                 {"key", required_argument, nullptr, kKey},
+                                 {"sni", required_argument, nullptr, kSni},
+                                 {"insecure", no_argument, nullptr, kInsecure},
                                  {"connections", required_argument, nullptr, 'c'},
                                  {"pipeline", required_argument, nullptr, 'P'},
                                  {"requests", required_argument, nullptr, 'n'},
@@ -137,6 +166,24 @@ Options parse_options(int argc, char** argv) {
         break;
       case kAuth:
         o.authkey_file = optarg;
+        break;
+      case kTls:
+        o.tls = true;
+        break;
+      case kCacert:
+        o.tls_options.ca_file = optarg;
+        break;
+      case kCert:
+        o.tls_options.cert_file = optarg;
+        break;
+      case kKey:
+        o.tls_options.key_file = optarg;
+        break;
+      case kSni:
+        o.tls_options.sni = optarg;
+        break;
+      case kInsecure:
+        o.tls_options.verify_peer = false;
         break;
       case 'c':
         o.connections = parse_count(optarg, "connection count");
@@ -210,6 +257,7 @@ Options parse_options(int argc, char** argv) {
 ConnectOptions connect_options(const Options& o) {
   ConnectOptions c;
   c.authkey_file = o.authkey_file;
+  c.tls = o.tls_options;
   return c;
 }
 
@@ -253,12 +301,21 @@ TestResult run_test(const Options& o, const Address& addr, const std::string& te
   // are handed to the epoll loop (dup'ed, as Connection owns and closes its own).
   std::vector<std::vector<LoadConnection>> per_thread(o.threads);
   std::vector<int> fds;
+  // TLS connections stay open here: the loop drives their OpenSSL state.
+  std::vector<Connection> tls_conns;
+  tls_conns.reserve(o.connections);
   for (std::size_t i = 0; i < o.connections; ++i) {
     Connection conn = Connection::open(addr, connect_options(o));
+    if (conn.is_tls()) {
+      per_thread[i % o.threads].push_back(
+          {conn.fd(), conn.tls_handle(), w.role_of(i, o.connections)});
+      tls_conns.push_back(std::move(conn));
+      continue;
+    }
     const int fd = ::dup(conn.fd());
     if (fd < 0) throw std::runtime_error("dup failed");
     fds.push_back(fd);
-    per_thread[i % o.threads].push_back({fd, w.role_of(i, o.connections)});
+    per_thread[i % o.threads].push_back({fd, nullptr, w.role_of(i, o.connections)});
   }
 
   TestResult r;
@@ -342,7 +399,11 @@ TestResult run_test(const Options& o, const Address& addr, const std::string& te
 
 int run(int argc, char** argv) {
   const Options o = parse_options(argc, argv);
-  const Address addr = Address::parse(o.address);
+  Address addr = Address::parse(o.address);
+  if (o.tls) {
+    if (addr.kind != Address::Kind::tcp) throw std::invalid_argument("--tls needs a TCP address");
+    addr.tls = true;
+  }
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, nullptr);

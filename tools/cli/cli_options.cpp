@@ -124,6 +124,21 @@ class Parser {
     } else if (word == "--once" && opts_.mode == Mode::top) {
       opts_.once = true;
       ++i_;
+    } else if (word == "--tls") {
+      opts_.tls = true;
+      ++i_;
+    } else if (word == "--insecure") {
+      opts_.insecure = true;
+      ++i_;
+    } else if (is("--cacert") || is("--cacertdir") || is("--cert") || is("--key") || is("--sni")) {
+      const std::string name = word.substr(0, word.find('='));
+      if (!value(name, &v)) return false;
+      std::string* field = name == "--cacert"      ? &opts_.cacert
+                           : name == "--cacertdir" ? &opts_.cacertdir
+                           : name == "--cert"      ? &opts_.cert
+                           : name == "--key"       ? &opts_.key
+                                                   : &opts_.sni;
+      *field = v;
     } else if (word == "-3" || word == "--resp3") {
       opts_.resp3 = true;
       ++i_;
@@ -172,6 +187,25 @@ class Parser {
       if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
       opts_.address = "tcp://" + host + ":" + (port_.empty() ? "7379" : port_);
     }
+    if (opts_.tls) {
+      // --tls turns a TCP address into a TLS one (-h/-p, host:port, tcp://).
+      std::string& a = opts_.address;
+      if (a.starts_with("tcp://")) {
+        a = "tls://" + a.substr(6);
+      } else if (!a.starts_with("tls://")) {
+        const bool tcp_like = !a.empty() && a.find('/') == std::string::npos && a.front() != '.' &&
+                              a.front() != '~' && !a.starts_with("unix:");
+        if (!tcp_like) {
+          error_ = "--tls needs a TCP server: -h HOST -p PORT or -a host:port";
+          return false;
+        }
+        a = "tls://" + a;
+      }
+    }
+    if (!opts_.cert.empty() && opts_.key.empty()) {
+      // As redis-cli: --cert without --key reads the key from the same file.
+      opts_.key = opts_.cert;
+    }
     return true;
   }
 
@@ -198,7 +232,8 @@ the commands read from stdin, one per line.
 An argument that is exactly '-' is replaced by all of stdin (binary safe).
 
 Server:
-  -a, --address ADDRESS   unix:/path, tcp://host:port, host:port or /path
+  -a, --address ADDRESS   unix:/path, tcp://host:port, tls://host:port,
+                          host:port or /path
                           (default unix:/tmp/procshare.sock)
   -s, --socket PATH       same as -a unix:PATH
   -h, --host HOST         TCP host (default 127.0.0.1)
@@ -206,6 +241,17 @@ Server:
   --authkey-file FILE     authenticate with the key in FILE (default: the
                           PROCSHARE_AUTHKEY environment variable, if set)
   --connect-timeout SECS  give up connecting after SECS (default 5)
+
+TLS (as redis-cli spells it; docs/tls.md):
+  --tls                   connect with TLS (also: -a tls://host:port)
+  --cacert FILE           CA certificate(s) to verify the server with
+                          (default: the system's CAs)
+  --cacertdir DIR         the same, as an OpenSSL hashed directory
+  --cert FILE             client certificate, for servers that require one
+  --key FILE              its private key
+  --sni NAME              server name to send and to check the certificate
+                          against (default: the host)
+  --insecure              do not verify the server's certificate
 
 Output:
   --raw                   plain values, one per line (the default when

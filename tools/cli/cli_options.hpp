@@ -25,6 +25,10 @@ struct CliOptions {
   bool resp2 = false;                // -2: explicitly RESP2 (--json implies RESP3 otherwise)
   std::optional<OutputMode> output;  // --raw / --no-raw / --json; unset = by stdout
   double connect_timeout_s = 5;
+  // TLS, spelled as redis-cli spells it: --tls --cacert --cacertdir --cert --key --sni --insecure.
+  bool tls = false;
+  std::string cacert, cacertdir, cert, key, sni;
+  bool insecure = false;
   std::vector<std::string> command;  // Mode::command: the words to send
   bool once = false;                 // top --once
   double interval_s = 1;             // top --interval

@@ -46,6 +46,12 @@ int main(int argc, char** argv) {
       opts.output.value_or(::isatty(STDOUT_FILENO) ? OutputMode::tty : OutputMode::raw);
   ConnectOptions connect;
   connect.authkey_file = opts.authkey_file;  // unset: the library reads PROCSHARE_AUTHKEY
+  connect.tls.ca_file = opts.cacert;
+  connect.tls.ca_dir = opts.cacertdir;
+  connect.tls.cert_file = opts.cert;
+  connect.tls.key_file = opts.key;
+  connect.tls.sni = opts.sni;
+  connect.tls.verify_peer = !opts.insecure;
   connect.connect_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(opts.connect_timeout_s * 1000));
   // JSON is most faithful with RESP3's maps, doubles and booleans (redis-cli does the same).

@@ -15,6 +15,8 @@ packages=(
   python3-pytest python3-setuptools python3-pip
   # hand testing as the README shows (nc -U)
   netcat-openbsd
+  # the TLS tests make their certificates with the openssl command line
+  openssl
 )
 
 missing=()

@@ -12,8 +12,10 @@ struct Address {
   std::string path = "/tmp/procshare.sock";  // unix
   std::string host = "127.0.0.1";            // tcp
   int port = 7379;
+  bool tls = false;  // tcp with TLS ("tls://host:port"; ConnectOptions::tls)
 
-  // "unix:/path", "tcp://host:port", "host:port" (TCP), "/path" (Unix); ""
+  // "unix:/path", "tcp://host:port", "tls://host:port" (TCP with TLS),
+  // "host:port" (TCP), "/path" (Unix); ""
   // means the default Unix socket. "tcp://host" takes the default port; an
   // IPv6 host is written in brackets ("tcp://[::1]:7379"). Throws
   // std::invalid_argument with a clear message on a malformed address.
@@ -22,7 +24,8 @@ struct Address {
   static Address unix_socket(std::string path);
   static Address tcp(std::string host, int port);
 
-  // The canonical form: "unix:/path" or "tcp://host:port"; parse() reads it back.
+  // The canonical form: "unix:/path", "tcp://host:port" or "tls://host:port";
+  // parse() reads it back.
   std::string to_string() const;
 
   friend bool operator==(const Address&, const Address&) = default;

@@ -21,6 +21,19 @@
 
 namespace procshare {
 
+// TLS for a "tls://host:port" address (docs/tls.md). The server's certificate
+// is verified against the CA and must name the host (or `sni` when given),
+// unless switched off.
+struct TlsOptions {
+  std::string ca_file;          // CA certificates (PEM); with ca_dir empty too: the system's
+  std::string ca_dir;           // an OpenSSL hashed CA directory
+  std::string cert_file;        // the client certificate (PEM), for servers that require one
+  std::string key_file;         // its private key (PEM)
+  std::string sni;              // server name sent and checked; default: the address's host
+  bool verify_peer = true;      // false: accept any server certificate (testing only)
+  bool verify_hostname = true;  // false: any name, as long as the CA signed it
+};
+
 struct ConnectOptions {
   std::optional<std::string> authkey;       // raw key bytes
   std::optional<std::string> authkey_file;  // read as PROTOCOL §4 says; used if authkey unset
@@ -29,6 +42,7 @@ struct ConnectOptions {
   std::chrono::milliseconds io_timeout{0};          // 0 = none (blocking commands may wait long)
   int resp = 2;                                     // 3 sends HELLO 3
   std::string client_name;                          // CLIENT SETNAME when not empty
+  TlsOptions tls;                                   // used for tls:// addresses
 };
 
 // The key these options select: authkey, else the contents of authkey_file
@@ -38,7 +52,9 @@ std::optional<std::string> resolve_authkey(const ConnectOptions& opts);
 
 class Connection {
  public:
-  // Connects, then (when a key is selected) runs the mutual handshake, then
+  // Connects (for tls:// with a TLS handshake: ConnectionError naming the
+  // reason when the certificate is not trusted or names another host), then
+  // (when a key is selected) runs the mutual handshake, then
   // HELLO 3 and CLIENT SETNAME as the options ask. Throws ConnectionError when
   // the server cannot be reached in time, AuthError (WrongPass for a key the
   // server refuses) when the handshake fails or the server cannot prove the key.
@@ -63,6 +79,10 @@ class Connection {
   protocol::Reply read();
 
   bool is_open() const { return fd_ >= 0; }
+  bool is_tls() const { return ssl_ != nullptr; }
+  // The OpenSSL SSL* of a TLS connection (null otherwise), for tools that
+  // drive the socket themselves (procshare-bench); the Connection still owns it.
+  void* tls_handle() const { return ssl_; }
   // Closes the socket without sending anything (safe in a forked child: the
   // parent's copy of the socket stays open and untouched).
   void close();
@@ -74,6 +94,11 @@ class Connection {
 
  private:
   explicit Connection(int fd) : fd_(fd) {}
+  void start_tls(const Address& addr, const TlsOptions& opts,
+                 std::chrono::steady_clock::time_point deadline);
+  // TLS read/write: OpenSSL on the non-blocking socket, waiting with poll().
+  std::size_t tls_io(bool write, char* data, std::size_t size,
+                     std::chrono::steady_clock::time_point deadline);
   void handshake(std::string_view key);
   void require_open() const;
   // Waits until fd is readable/writable or the I/O deadline passes.
@@ -82,6 +107,7 @@ class Connection {
   [[noreturn]] void fail_io(const std::string& what);
 
   int fd_ = -1;
+  void* ssl_ = nullptr;  // SSL* for tls:// (kept out of this header)
   std::chrono::milliseconds io_timeout_{0};
   int resp_ = 2;
   std::string out_;

@@ -268,6 +268,7 @@ void cmd_info(Ctx& c) {
     add("idle_disconnects", st.idle_disconnects);
     add("preauth_limit_refusals", st.preauth_limit_refusals);
     add("abandoned_locks", st.abandoned_locks);
+    add("tls_handshake_failures", st.tls_handshake_failures);
     section(text, "Stats", f);
   }
   if (wanted("objects")) {

@@ -78,6 +78,35 @@ std::string read_authkey_file(const std::string& path) {
 
 }  // namespace
 
+std::string set_tls_param(TlsConfig& tls, std::string_view name, std::string_view value) {
+  std::string v(value);
+  if (name == "tls-bind") {
+    tls.bind = v;
+  } else if (name == "tls-cert-file") {
+    tls.cert_file = v;
+  } else if (name == "tls-key-file") {
+    tls.key_file = v;
+  } else if (name == "tls-ca-cert-file") {
+    tls.ca_cert_file = v;
+  } else if (name == "tls-ca-cert-dir") {
+    tls.ca_cert_dir = v;
+  } else if (name == "tls-auth-clients") {
+    if (v != "yes" && v != "no" && v != "optional") {
+      return fmt::format("tls-auth-clients wants yes, no or optional, not '{}'", v);
+    }
+    tls.auth_clients = v;
+  } else if (name == "tls-protocols") {
+    tls.protocols = v;
+  } else if (name == "tls-ciphers") {
+    tls.ciphers = v;
+  } else if (name == "tls-ciphersuites") {
+    tls.ciphersuites = v;
+  } else {
+    return fmt::format("unknown TLS setting '{}'", name);
+  }
+  return {};
+}
+
 std::string config_help() {
   return R"(Usage: procshare-server [OPTIONS]
 
@@ -111,6 +140,22 @@ Limits:
                           (default 16k)
   --preauth-max-array N   most elements in a request before authentication (default 10)
   --idle-timeout SECS     close clients idle this long (default 0 = never)
+
+TLS (docs/tls.md):
+  --tls-port PORT         also listen with TLS on this port (0 = any free port)
+  --tls-bind ADDR         the TLS listener's address (default 127.0.0.1)
+  --tls-cert-file FILE    the server's certificate chain (PEM)
+  --tls-key-file FILE     its private key (PEM; not readable by others: chmod 600)
+  --tls-ca-cert-file FILE CA certificates that sign client certificates (PEM)
+  --tls-ca-cert-dir DIR   the same, as an OpenSSL hashed directory
+  --tls-auth-clients yes|no|optional
+                          require client certificates (default yes); a verified
+                          client certificate stands in for the authkey
+  --tls-protocols LIST    e.g. "TLSv1.2 TLSv1.3" (the default)
+  --tls-ciphers LIST      TLS 1.2 cipher list (OpenSSL syntax)
+  --tls-ciphersuites LIST TLS 1.3 cipher suites (OpenSSL syntax)
+  SIGHUP or CONFIG SET tls-... re-reads the certificates and keys; connections
+  stay up.
 
 Other:
   --loglevel LEVEL        debug, verbose, notice (default) or warning
@@ -165,6 +210,12 @@ Config parse_config(int argc, char** argv) {
           static_cast<std::size_t>(parse_number(a, value(i, a), 1, 1L << 31));
     } else if (a == "--idle-timeout") {
       c.idle_timeout = std::chrono::seconds(parse_number(a, value(i, a), 0, 1L << 31));
+    } else if (a == "--tls-port") {
+      c.tls.port = static_cast<int>(parse_number(a, value(i, a), 0, 65535));
+    } else if (a.starts_with("--tls-")) {
+      std::string name(a.substr(2));
+      std::string error = set_tls_param(c.tls, name, value(i, a));
+      if (!error.empty()) bad(error);
     } else if (a == "--loglevel") {
       log::Level level;
       std::string_view v = value(i, a);
@@ -181,7 +232,18 @@ Config parse_config(int argc, char** argv) {
   if (!c.authkey) {
     if (const char* env = std::getenv("PROCSHARE_AUTHKEY"); env && *env) c.authkey = env;
   }
-  if (!c.unix_path && c.tcp.empty()) bad("nothing to listen on: both --no-unix and --no-tcp given");
+  if (!c.unix_path && c.tcp.empty() && !c.tls.enabled()) {
+    bad("nothing to listen on: both --no-unix and --no-tcp given");
+  }
+  if (c.tls.enabled() && (c.tls.cert_file.empty() || c.tls.key_file.empty())) {
+    bad("--tls-port needs --tls-cert-file and --tls-key-file");
+  }
+  if (c.tls.enabled() && c.tls.auth_clients != "no" && c.tls.ca_cert_file.empty() &&
+      c.tls.ca_cert_dir.empty()) {
+    bad("--tls-auth-clients " + c.tls.auth_clients +
+        " needs --tls-ca-cert-file or --tls-ca-cert-dir to verify client certificates "
+        "(or --tls-auth-clients no)");
+  }
   return c;
 }
 

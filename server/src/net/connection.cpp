@@ -44,6 +44,7 @@
 #include "procshare/server/log.hpp"
 #include "procshare/server/server.hpp"
 #include "procshare/server/text.hpp"
+#include "tls.hpp"
 
 namespace procshare::server {
 
@@ -178,6 +179,9 @@ class StreamConnection final : public Connection,
     asio::error_code ec;
     socket_.non_blocking(true, ec);
     if (ec) co_return;
+    // TLS: the handshake, bounded in time; nothing for plain sockets.
+    bool opened = co_await open_stream(socket_, *session_, engine_);
+    if (!opened) co_return;
     last_activity_ = Clock::now();
     for (;;) {
       if (!step()) co_return;
@@ -484,11 +488,15 @@ void serve_unix(Server& server, Engine& engine, asio::local::stream_protocol::so
   spawn(server, engine, std::move(socket), Transport::unix_socket, "unix");
 }
 
-void serve_tcp(Server& server, Engine& engine, asio::ip::tcp::socket socket, int keepalive) {
+namespace {
+
+// Sets TCP options on an accepted socket and names its peer; false when the
+// peer already left.
+bool prepare_tcp(asio::ip::tcp::socket& socket, int keepalive, bool& loopback, std::string& peer) {
   asio::error_code ec;
   socket.set_option(asio::ip::tcp::no_delay(true), ec);
   auto remote = socket.remote_endpoint(ec);
-  if (ec) return;  // the peer left before we looked
+  if (ec) return false;  // the peer left before we looked
   if (keepalive > 0) {
     // PROTOCOL.md §6: notice a vanished machine in about keepalive + 15 s, so
     // that the locks it held are freed.
@@ -504,11 +512,31 @@ void serve_tcp(Server& server, Engine& engine, asio::ip::tcp::socket socket, int
   if (addr.is_v6() && addr.to_v6().is_v4_mapped()) {
     addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
   }
+  loopback = addr.is_loopback();
+  peer = addr.is_v6() ? fmt::format("[{}]:{}", addr.to_string(), remote.port())
+                      : fmt::format("{}:{}", addr.to_string(), remote.port());
+  return true;
+}
+
+}  // namespace
+
+void serve_tcp(Server& server, Engine& engine, asio::ip::tcp::socket socket, int keepalive) {
+  bool loopback = false;
+  std::string peer;
+  if (!prepare_tcp(socket, keepalive, loopback, peer)) return;
   // Plain AUTH is refused on tcp_remote (PROTOCOL.md §4): the key would cross the network.
-  Transport t = addr.is_loopback() ? Transport::tcp_loopback : Transport::tcp_remote;
-  std::string peer = addr.is_v6() ? fmt::format("[{}]:{}", addr.to_string(), remote.port())
-                                  : fmt::format("{}:{}", addr.to_string(), remote.port());
+  Transport t = loopback ? Transport::tcp_loopback : Transport::tcp_remote;
   spawn(server, engine, std::move(socket), t, std::move(peer));
+}
+
+void serve_tls(Server& server, Engine& engine, asio::ip::tcp::socket socket, int keepalive,
+               std::shared_ptr<SSL_CTX> ctx) {
+  bool loopback = false;
+  std::string peer;
+  if (!prepare_tcp(socket, keepalive, loopback, peer)) return;
+  // Plain AUTH is accepted over TLS from any address: the key travels encrypted.
+  spawn(server, engine, TlsSocket(std::move(socket), std::move(ctx)), Transport::tls,
+        std::move(peer));
 }
 
 }  // namespace procshare::server

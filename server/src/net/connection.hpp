@@ -6,8 +6,12 @@
 // is the condition variable), racing the socket's readiness so that a
 // disconnect is seen at once. It enforces the per-connection limits (output
 // buffer, idle timeout, pre-authentication request sizes). Works over any
-// Asio stream socket (Unix or TCP). Design notes in connection.cpp.
+// Asio stream socket (Unix or TCP) and over TlsSocket (tls.hpp), which runs
+// the TLS handshake first (open_stream). Design notes in connection.cpp.
+#include <openssl/ssl.h>
+
 #include <asio.hpp>
+#include <memory>
 
 #include "procshare/server/engine.hpp"
 
@@ -29,5 +33,9 @@ protocol::Limits pre_auth_limits(const Config& config);
 // Spawns the coroutine serving `socket` on the socket's executor.
 void serve_unix(Server& server, Engine& engine, asio::local::stream_protocol::socket socket);
 void serve_tcp(Server& server, Engine& engine, asio::ip::tcp::socket socket, int keepalive);
+// The TLS listener's connections: the handshake with `ctx` runs in the
+// connection's coroutine, then the same loop as serve_tcp's.
+void serve_tls(Server& server, Engine& engine, asio::ip::tcp::socket socket, int keepalive,
+               std::shared_ptr<SSL_CTX> ctx);
 
 }  // namespace procshare::server

@@ -10,6 +10,7 @@
 
 #include "connection.hpp"
 #include "procshare/server/log.hpp"
+#include "tls.hpp"
 
 namespace procshare::server {
 
@@ -62,6 +63,12 @@ Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine),
     f.add("max_bulk", c.limits.max_bulk);
     f.add("max_array", c.limits.max_array);
     f.add("max_inline", c.limits.max_inline);
+    if (c.tls.enabled()) {
+      f.add("tls_port", FieldValue(static_cast<std::int64_t>(tls_port_)));
+      f.add("tls_auth_clients", c.tls.auth_clients);
+      f.add("tls_protocols", c.tls.protocols);
+      f.add("tls_reloads", static_cast<std::size_t>(tls_reloads_));
+    }
     if (c.authkey) {
       const protocol::Limits pre = pre_auth_limits(c);
       f.add("preauth_max_request", pre.max_request);
@@ -72,6 +79,7 @@ Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine),
 
 Server::~Server() {
   engine_.server_info = nullptr;
+  engine_.config_set = nullptr;
   engine_.waits().on_deadline_change = nullptr;
 }
 
@@ -90,7 +98,67 @@ void Server::start() {
   asio::co_spawn(io_, expire_waits(), asio::detached);
   // Protected mode (§1): without a key, only this machine may connect.
   for (const auto& hp : engine_.config().tcp) open_tcp(hp);
+  if (engine_.config().tls.enabled()) open_tls(engine_.config().tls);
   if (engine_.config().unix_path) open_unix(*engine_.config().unix_path);
+  engine_.config_set = [this](const std::vector<std::pair<std::string, std::string>>& pairs) {
+    if (!tls_ctx_) throw std::runtime_error("TLS is off (start the server with --tls-port)");
+    TlsConfig tls = engine_.config().tls;
+    for (const auto& [name, value] : pairs) {
+      std::string error = set_tls_param(tls, name, value);
+      if (!error.empty()) throw std::runtime_error(error);
+    }
+    reload_tls(tls);
+  };
+}
+
+void Server::reload_tls(const TlsConfig& tls) {
+  if (!tls_ctx_) return;
+  // Protected mode (docs/tls.md): a TLS listener on another address without
+  // an authkey is only safe while client certificates are required.
+  if (!engine_.config().authkey && !tls.clients_required() && tls_acceptor_) {
+    asio::error_code ec;
+    auto ep = tls_acceptor_->local_endpoint(ec);
+    if (!ec && !ep.address().is_loopback()) {
+      throw std::runtime_error(
+          "tls-auth-clients must stay yes on a non-loopback TLS listener without an authkey "
+          "(protected mode)");
+    }
+  }
+  auto ctx = make_tls_context(tls);  // throws, leaving everything as it was
+  tls_ctx_ = std::move(ctx);
+  engine_.config().tls = tls;
+  ++tls_reloads_;
+  log::notice("TLS certificates reloaded ({} {})", tls.cert_file, tls.key_file);
+}
+
+void Server::open_tls(const TlsConfig& tls) {
+  using asio::ip::tcp;
+  tls_ctx_ = make_tls_context(tls);
+  asio::error_code ec;
+  asio::ip::address addr = asio::ip::make_address(tls.bind, ec);
+  if (ec) throw std::runtime_error(fmt::format("--tls-bind '{}': not an IP address", tls.bind));
+  if (!engine_.config().authkey && !addr.is_loopback() && !tls.clients_required()) {
+    throw std::runtime_error(fmt::format(
+        "refusing to listen with TLS on {} without an authkey (protected mode) unless clients "
+        "must present a certificate: set --tls-auth-clients yes (the default), or an authkey "
+        "with --authkey-file FILE or PROCSHARE_AUTHKEY, or --tls-bind a loopback address",
+        tls.bind));
+  }
+  tcp::endpoint ep(addr, static_cast<unsigned short>(tls.port));
+  auto acceptor = std::make_unique<tcp::acceptor>(io_);
+  acceptor->open(ep.protocol());
+  acceptor->set_option(tcp::acceptor::reuse_address(true));
+  acceptor->bind(ep, ec);
+  if (ec) {
+    throw std::runtime_error(
+        fmt::format("cannot listen with TLS on {}: {}", endpoint_text(ep), ec.message()));
+  }
+  acceptor->listen(asio::socket_base::max_listen_connections);
+  tls_port_ = acceptor->local_endpoint().port();
+  log::notice("listening on tls://{} (client certificates: {})",
+              endpoint_text(acceptor->local_endpoint()), tls.auth_clients);
+  asio::co_spawn(io_, accept_tls(*acceptor), asio::detached);
+  tls_acceptor_ = std::move(acceptor);
 }
 
 void Server::open_unix(const std::string& path) {
@@ -162,9 +230,23 @@ namespace {
 
 // Accepts until the acceptor closes. Errors (out of file descriptors) back
 // off instead of spinning.
-template <class Acceptor, class Serve>
+// PROTOCOL.md §3: -LIMIT, then close.
+constexpr std::string_view kLimitReply = "-LIMIT max number of clients reached\r\n";
+
+// The reply is small enough for an empty socket buffer, so this blocking
+// write does not block. The FIN goes out behind it before close(), so the
+// client reads the error even if close() then resets a connection with
+// unread requests.
+template <class Socket>
+void refuse_plain(Socket socket) {
+  asio::error_code wec;
+  asio::write(socket, asio::buffer(kLimitReply), wec);
+  socket.shutdown(Socket::shutdown_send, wec);
+}  // closed as it goes out of scope
+
+template <class Acceptor, class Serve, class Refuse>
 awaitable<void> accept_loop(Acceptor& acceptor, bool& stopping, std::function<bool()> over_limit,
-                            Serve serve) {
+                            Serve serve, Refuse refuse) {
   asio::steady_timer backoff(acceptor.get_executor());
   while (acceptor.is_open() && !stopping) {
     auto [ec, socket] = co_await acceptor.async_accept(as_tuple(use_awaitable));
@@ -176,15 +258,8 @@ awaitable<void> accept_loop(Acceptor& acceptor, bool& stopping, std::function<bo
       continue;
     }
     if (over_limit()) {
-      // PROTOCOL.md §3: -LIMIT, then close. The reply is small enough for
-      // an empty socket buffer, so this blocking write does not block. The
-      // FIN goes out behind it before close(), so the client reads the error
-      // even if close() then resets a connection with unread requests.
-      static constexpr std::string_view msg = "-LIMIT max number of clients reached\r\n";
-      asio::error_code wec;
-      asio::write(socket, asio::buffer(msg), wec);
-      socket.shutdown(Acceptor::protocol_type::socket::shutdown_send, wec);
-      continue;  // closed as it goes out of scope
+      refuse(std::move(socket));
+      continue;
     }
     serve(std::move(socket));
   }
@@ -195,7 +270,8 @@ awaitable<void> accept_loop(Acceptor& acceptor, bool& stopping, std::function<bo
 awaitable<void> Server::accept_unix(asio::local::stream_protocol::acceptor& acceptor) {
   co_await accept_loop(
       acceptor, stopping_, [this] { return over_client_limit(); },
-      [this](asio::local::stream_protocol::socket s) { serve_unix(*this, engine_, std::move(s)); });
+      [this](asio::local::stream_protocol::socket s) { serve_unix(*this, engine_, std::move(s)); },
+      [](asio::local::stream_protocol::socket s) { refuse_plain(std::move(s)); });
 }
 
 awaitable<void> Server::accept_tcp(asio::ip::tcp::acceptor& acceptor) {
@@ -204,7 +280,19 @@ awaitable<void> Server::accept_tcp(asio::ip::tcp::acceptor& acceptor) {
       acceptor, stopping_, [this] { return over_client_limit(); },
       [this, keepalive](asio::ip::tcp::socket s) {
         serve_tcp(*this, engine_, std::move(s), keepalive);
-      });
+      },
+      [](asio::ip::tcp::socket s) { refuse_plain(std::move(s)); });
+}
+
+awaitable<void> Server::accept_tls(asio::ip::tcp::acceptor& acceptor) {
+  int keepalive = engine_.config().tcp_keepalive;
+  co_await accept_loop(
+      acceptor, stopping_, [this] { return over_client_limit(); },
+      [this, keepalive](asio::ip::tcp::socket s) {
+        serve_tls(*this, engine_, std::move(s), keepalive, tls_ctx_);
+      },
+      // In words the client can read: inside TLS, after the handshake.
+      [this](asio::ip::tcp::socket s) { refuse_tls(std::move(s), tls_ctx_, kLimitReply); });
 }
 
 void Server::stop() {
@@ -214,6 +302,7 @@ void Server::stop() {
   asio::error_code ec;
   for (auto& a : unix_acceptors_) a->close(ec);
   for (auto& a : tcp_acceptors_) a->close(ec);
+  if (tls_acceptor_) tls_acceptor_->close(ec);
   if (!unix_path_.empty()) ::unlink(unix_path_.c_str());
   wait_timer_.cancel();
   engine_.shut_down_waits();

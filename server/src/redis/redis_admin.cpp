@@ -1,7 +1,8 @@
 // Server commands that Redis tools send: SELECT, CONFIG GET (what redis-cli
-// and redis-benchmark ask for at start), CONFIG SET (refused: procshare is
-// configured by its flags), DBSIZE, FLUSHALL / FLUSHDB, TIME. procshare has
-// one keyspace, so it is database 0 and there is no other.
+// and redis-benchmark ask for at start), CONFIG SET (of the tls-* settings
+// only, which reload the certificates; the rest is configured by flags),
+// DBSIZE, FLUSHALL / FLUSHDB, TIME. procshare has one keyspace, so it is
+// database 0 and there is no other.
 // (PING, ECHO, HELLO, AUTH, CLIENT, INFO, COMMAND are procshare's own:
 // server_commands.cpp, auth_commands.cpp.)
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "procshare/server/text.hpp"
 #include "redis_glue.hpp"
 
 namespace procshare::server::redis {
@@ -26,12 +28,16 @@ void cmd_select(Ctx& c) {
 std::vector<std::pair<std::string, std::string>> config_params(Engine& e) {
   const Config& cfg = e.config();
   std::string port = "0";
+  std::int64_t tls_port = 0;
   if (e.server_info) {
     Fields f;
     e.server_info(f);
     for (const auto& [k, v] : f.items()) {
       if (k == "tcp_port" && std::holds_alternative<std::int64_t>(v)) {
         port = std::to_string(std::get<std::int64_t>(v));
+      }
+      if (k == "tls_port" && std::holds_alternative<std::int64_t>(v)) {
+        tls_port = std::get<std::int64_t>(v);
       }
     }
   }
@@ -53,7 +59,26 @@ std::vector<std::pair<std::string, std::string>> config_params(Engine& e) {
       {"tcp-keepalive", std::to_string(cfg.tcp_keepalive)},
       {"timeout", std::to_string(cfg.idle_timeout.count())},
       {"unixsocket", cfg.unix_path.value_or("")},
+      {"tls-port", std::to_string(tls_port)},
+      {"tls-bind", cfg.tls.bind},
+      {"tls-cert-file", cfg.tls.cert_file},
+      {"tls-key-file", cfg.tls.key_file},
+      {"tls-ca-cert-file", cfg.tls.ca_cert_file},
+      {"tls-ca-cert-dir", cfg.tls.ca_cert_dir},
+      {"tls-auth-clients", cfg.tls.auth_clients},
+      {"tls-protocols", cfg.tls.protocols},
+      {"tls-ciphers", cfg.tls.ciphers},
+      {"tls-ciphersuites", cfg.tls.ciphersuites},
   };
+}
+
+// CONFIG SET's settable names: the TLS files and policy (not tls-port or tls-bind).
+bool all_tls_params(Ctx& c) {
+  for (std::size_t i = 2; i < c.argc(); i += 2) {
+    std::string name = text::lower_case(c.arg(i));
+    if (!name.starts_with("tls-") || name == "tls-port" || name == "tls-bind") return false;
+  }
+  return true;
 }
 
 void cmd_config(Ctx& c) {
@@ -73,6 +98,21 @@ void cmd_config(Ctx& c) {
       c.out.bulk(k);
       c.out.bulk(v);
     }
+  } else if (keyword_is(sub, "SET") && c.argc() >= 4 && c.argc() % 2 == 0 && c.engine.config_set &&
+             all_tls_params(c)) {
+    // CONFIG SET tls-cert-file … [tls-key-file …]: every pair at once, so a
+    // certificate and its key change together; the TLS context is rebuilt
+    // and nothing changes if it cannot be.
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (std::size_t i = 2; i + 1 < c.argc(); i += 2) {
+      pairs.emplace_back(text::lower_case(c.arg(i)), std::string(c.arg(i + 1)));
+    }
+    try {
+      c.engine.config_set(pairs);
+    } catch (const std::exception& e) {
+      fail(ErrorCode::err, fmt::format("CONFIG SET failed: {}", e.what()));
+    }
+    c.out.ok();
   } else if (keyword_is(sub, "SET") || keyword_is(sub, "REWRITE") || keyword_is(sub, "RESETSTAT")) {
     fail(ErrorCode::err, fmt::format("CONFIG {} is not supported: procshare is configured by its "
                                      "command-line flags",
@@ -111,9 +151,10 @@ void register_admin_commands(Engine& e) {
   using namespace flag;
   e.register_command(spec("SELECT", 2, fast, cmd_select,
                           "Redis SELECT: procshare has one keyspace, database 0", "index"));
-  e.register_command(spec("CONFIG", -2, admin, cmd_config,
-                          "Redis CONFIG GET of the settings Redis tools ask for; SET unsupported",
-                          "GET parameter [parameter ...]"));
+  e.register_command(
+      spec("CONFIG", -2, admin, cmd_config,
+           "Redis CONFIG GET of the settings Redis tools ask for; SET of tls-* only",
+           "GET parameter [parameter ...] | SET tls-param value [tls-param value ...]"));
   e.register_command(
       spec("DBSIZE", 1, readonly | fast, cmd_dbsize, "Redis DBSIZE: the number of objects", ""));
   e.register_command(spec("FLUSHALL", -1, write | admin, cmd_flushall,

@@ -4,11 +4,30 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "procshare/protocol/limits.hpp"
 
 namespace procshare::server {
+
+// The TLS listener (docs/tls.md). Empty paths are unset. Read at start-up,
+// and again on CONFIG SET tls-* and SIGHUP.
+struct TlsConfig {
+  int port = -1;                   // -1: no TLS listener; 0: any free port
+  std::string bind = "127.0.0.1";  // --tls-bind
+  std::string cert_file;
+  std::string key_file;
+  std::string ca_cert_file;
+  std::string ca_cert_dir;
+  std::string auth_clients = "yes";  // yes | no | optional (mutual TLS by default, as Redis)
+  std::string protocols = "TLSv1.2 TLSv1.3";
+  std::string ciphers;       // TLS 1.2 cipher list; empty: OpenSSL's default
+  std::string ciphersuites;  // TLS 1.3 suites; empty: OpenSSL's default
+  bool enabled() const { return port >= 0; }
+  // Clients must present a certificate the CA verifies.
+  bool clients_required() const { return auth_clients == "yes"; }
+};
 
 struct Config {
   std::optional<std::string> unix_path = std::string("/tmp/procshare.sock");
@@ -24,6 +43,7 @@ struct Config {
   std::size_t max_output_buffer = 256u * 1024 * 1024;  // replies queued for one client
   std::chrono::seconds idle_timeout{0};                // 0 = never
   int tcp_keepalive = 15;                              // seconds idle before probes; 0 = off
+  TlsConfig tls;
   std::string loglevel = "notice";
   bool help = false;
   bool version = false;
@@ -32,5 +52,8 @@ struct Config {
 // Parses argv; throws std::invalid_argument with a clear message on a bad flag.
 Config parse_config(int argc, char** argv);
 std::string config_help();
+// Sets one TLS setting by its flag/CONFIG name ("tls-cert-file"); returns an
+// error message, empty on success. tls-port is not settable here.
+std::string set_tls_param(TlsConfig& tls, std::string_view name, std::string_view value);
 
 }  // namespace procshare::server

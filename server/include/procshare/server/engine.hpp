@@ -35,6 +35,7 @@ struct Stats {
   std::uint64_t preauth_limit_refusals = 0;
   std::uint64_t abandoned_locks = 0;  // locks freed because their owner vanished
   std::uint64_t timeouts = 0;
+  std::uint64_t tls_handshake_failures = 0;  // refused or abandoned TLS handshakes
 };
 
 class Engine {
@@ -115,6 +116,9 @@ class Engine {
   std::function<void()> on_shutdown;
   // Extra INFO text from the transport layer (listeners, ports).
   std::function<void(Fields&)> server_info;
+  // CONFIG SET of settings the transport applies at run time (tls-*): all
+  // pairs at once or none; throws std::exception with the reason.
+  std::function<void(const std::vector<std::pair<std::string, std::string>>&)> config_set;
 
  private:
   void run(Session& s, const CommandSpec& cmd, std::span<const std::string_view> args);

@@ -18,7 +18,8 @@
 
 namespace procshare::server {
 
-enum class Transport { unix_socket, tcp_loopback, tcp_remote, memory };
+// tls: TCP with TLS, from any address (the bytes are private in transit).
+enum class Transport { unix_socket, tcp_loopback, tcp_remote, tls, memory };
 
 // A blocking command's reply encoder: the outcome of its wait as RESP. The
 // engine calls it, for the waiting session, when the wait has finished (or
@@ -34,6 +35,7 @@ class Session {
 
   ClientId id() const { return id_; }
   Transport transport() const { return transport_; }
+  // Where a plain AUTH key cannot be read in transit: Unix, loopback, TLS.
   bool is_local() const { return transport_ != Transport::tcp_remote; }
   const std::string& peer() const { return peer_; }
 
