@@ -42,6 +42,7 @@ class TlsSocket {
   using executor_type = next_layer_type::executor_type;
   using wait_type = asio::socket_base::wait_type;
   using shutdown_type = asio::socket_base::shutdown_type;
+  using native_handle_type = next_layer_type::native_handle_type;
   static constexpr wait_type wait_read = asio::socket_base::wait_read;
   static constexpr wait_type wait_write = asio::socket_base::wait_write;
   static constexpr shutdown_type shutdown_both = asio::socket_base::shutdown_both;
@@ -59,6 +60,7 @@ class TlsSocket {
   // Sends close_notify when it can without waiting, then shuts the socket down.
   void shutdown(shutdown_type how, asio::error_code& ec);
   void close(asio::error_code& ec) { socket_.close(ec); }
+  native_handle_type native_handle() { return socket_.native_handle(); }
 
   // Non-blocking, as on a non-blocking socket: would_block when TLS needs
   // the socket to become readable (or writable) first; eof at close_notify
