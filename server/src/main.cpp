@@ -2,8 +2,10 @@
 // SHUTDOWN, SIGTERM or SIGINT, then exit 0.
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <asio.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "procshare/server/builtins.hpp"
@@ -14,6 +16,37 @@
 #include "procshare/server/version.hpp"
 
 using namespace procshare::server;
+
+namespace {
+
+// Descriptors kept for listeners, log files and the like (Redis keeps 32).
+constexpr std::size_t kReservedFds = 32;
+
+// Raises the soft RLIMIT_NOFILE to what --maxclients needs (up to the hard
+// limit); if that is not enough, lowers maxclients so that every client past
+// it gets -LIMIT rather than a connection the server cannot accept.
+void fit_maxclients_to_fd_limit(Config& config) {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  const rlim_t wanted = static_cast<rlim_t>(config.maxclients + kReservedFds);
+  if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < wanted) {
+    rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, lim.rlim_max);
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+  }
+  if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < wanted) {
+    const std::size_t fit =
+        lim.rlim_cur > kReservedFds + 1 ? static_cast<std::size_t>(lim.rlim_cur) - kReservedFds : 1;
+    log::warning(
+        "open file limit {} is too low for --maxclients {}: serving at most {} clients (raise "
+        "'ulimit -n' to {} to serve them all)",
+        static_cast<unsigned long long>(lim.rlim_cur), config.maxclients, fit,
+        static_cast<unsigned long long>(wanted));
+    config.maxclients = fit;
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   Config config;
@@ -35,6 +68,7 @@ int main(int argc, char** argv) {
   log::parse_level(config.loglevel, &level);
   log::set_level(level);
   ::signal(SIGPIPE, SIG_IGN);
+  fit_maxclients_to_fd_limit(config);
 
   asio::io_context io(1);
   Engine engine(config);

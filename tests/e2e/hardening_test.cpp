@@ -4,9 +4,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <atomic>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "support/server_process.hpp"
 
@@ -104,6 +110,135 @@ TEST(Fairness, ParkedClientThatLeavesBehindABacklogAbandonsItsWait) {
   ASSERT_EQ(admin.call({"QUEUE.PUT", "q", "kept"}).str, "OK");
   auto live = RawClient::unix_socket(server.unix_path());
   EXPECT_EQ(live.call({"QUEUE.GET", "q", "TIMEOUT", "5"}).str, "kept");
+}
+
+// A wrapper that starts the server under a lower open-file limit.
+std::string limited_server(const std::string& ulimit_args) {
+  std::string path = temp_path("limited.sh");
+  std::ofstream(path) << "#!/bin/sh\nulimit " << ulimit_args << " || exit 99\nexec '"
+                      << PROCSHARE_SERVER_BIN << "' \"$@\"\n";
+  ::chmod(path.c_str(), 0700);
+  return path;
+}
+
+long soft_fd_limit(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/limits");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("Max open files", 0) == 0) {
+      std::istringstream in(line.substr(14));
+      long soft = 0;
+      in >> soft;
+      return soft;
+    }
+  }
+  return -1;
+}
+
+TEST(Limits, SoftFileLimitIsRaisedToWhatMaxclientsNeeds) {
+  ServerProcess::Options o;
+  o.binary = limited_server("-Sn 64");
+  o.args = {"--maxclients", "500"};
+  ServerProcess server(o);
+  EXPECT_GE(soft_fd_limit(server.pid()), 500 + 32);
+  auto c = RawClient::unix_socket(server.unix_path());
+  EXPECT_EQ(info_field(c, "maxclients"), 500);
+}
+
+TEST(Limits, MaxclientsIsLoweredToTheHardFileLimitAndSaysSo) {
+  ServerProcess::Options o;
+  o.binary = limited_server("-n 100");  // soft and hard
+  o.args = {"--maxclients", "500"};
+  ServerProcess server(o);
+  auto c = RawClient::unix_socket(server.unix_path());
+  EXPECT_EQ(info_field(c, "maxclients"), 100 - 32);
+  EXPECT_NE(server.log().find("open file limit 100 is too low"), std::string::npos) << server.log();
+  // Every connection past it gets an answer, never a hang.
+  std::vector<RawClient> many;
+  for (int i = 0; i < 100 - 32 - 1; ++i) many.push_back(RawClient::unix_socket(server.unix_path()));
+  auto over = RawClient::unix_socket(server.unix_path());
+  Reply r = over.read(10s);
+  EXPECT_EQ(r.type, Reply::Type::error);
+  EXPECT_EQ(r.str.rfind("LIMIT", 0), 0u) << r.str;
+}
+
+TEST(Memory, FlushallGivesMemoryBack) {
+  ServerProcess server;
+  auto c = RawClient::unix_socket(server.unix_path());
+  const std::size_t baseline = rss_bytes(server.pid());
+  // ~60 MB of small values in one dict, written in batches.
+  for (int batch = 0; batch < 200; ++batch) {
+    std::vector<std::string> args{"DICT.UPDATE", "big"};
+    for (int i = 0; i < 1000; ++i) {
+      args.push_back("k" + std::to_string(batch * 1000 + i));
+      args.push_back(std::string(200, 'v'));
+    }
+    ASSERT_EQ(c.call(args).type, Reply::Type::integer);
+  }
+  const std::size_t peak = rss_bytes(server.pid());
+  ASSERT_GT(peak, baseline + 30 * 1024 * 1024);
+  ASSERT_EQ(c.call({"FLUSHALL"}).str, "OK");
+  EXPECT_TRUE(wait_until([&] {
+    return rss_bytes(server.pid()) < baseline + (peak - baseline) / 4;
+  })) << "baseline "
+      << baseline << " peak " << peak << " now " << rss_bytes(server.pid());
+}
+
+TEST(Secrets, AMalformedAuthNeverPutsTheKeyInTheLog) {
+  ServerProcess::Options o;
+  o.authkey = "the-real-key-0123456789";
+  o.args = {"--loglevel", "verbose"};
+  ServerProcess server(o);
+  auto c = RawClient::unix_socket(server.unix_path());
+  c.send_raw("AUTH \"sekrit-guess-42\r\n");  // unbalanced quote: a protocol error
+  EXPECT_TRUE(c.closed_by_peer());
+  auto d = RawClient::unix_socket(server.unix_path());
+  // A well-framed key whose bulk is not followed by CRLF: a protocol error.
+  d.send_raw(
+      "*5\r\n$5\r\nHELLO\r\n$1\r\n3\r\n$4\r\nAUTH\r\n$7\r\ndefault\r\n"
+      "$15\r\nkey-in-bulk-xyzXX");
+  EXPECT_TRUE(d.closed_by_peer());
+  ASSERT_TRUE(wait_until([&] {
+    return server.log().find("protocol") != std::string::npos ||
+           server.log().find("not shown") != std::string::npos;
+  }));
+  EXPECT_EQ(server.log().find("sekrit-guess"), std::string::npos) << server.log();
+  EXPECT_EQ(server.log().find("key-in-bulk"), std::string::npos) << server.log();
+}
+
+TEST(Identity, RunIdIsInHelloAndInfoAndNewAtEveryStart) {
+  std::string first;
+  for (int i = 0; i < 2; ++i) {
+    ServerProcess server;
+    auto c = RawClient::unix_socket(server.unix_path());
+    Reply hello = c.call({"HELLO", "3"});
+    ASSERT_EQ(hello.type, Reply::Type::map);
+    std::string id;
+    for (std::size_t k = 0; k + 1 < hello.elements.size(); k += 2) {
+      if (hello.elements[k].str == "run_id") id = hello.elements[k + 1].str;
+    }
+    ASSERT_EQ(id.size(), 40u);
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
+    std::string info = c.call({"INFO", "server"}).str;
+    EXPECT_NE(info.find("run_id:" + id), std::string::npos);
+    if (i == 0)
+      first = id;
+    else
+      EXPECT_NE(id, first);
+  }
+}
+
+TEST(Clients, KillOfAnUnknownIdCountsZeroAndListFiltersById) {
+  ServerProcess server;
+  auto a = RawClient::unix_socket(server.unix_path());
+  auto b = RawClient::unix_socket(server.unix_path());
+  EXPECT_EQ(a.call({"CLIENT", "KILL", "ID", "999999"}).integer, 0);
+  const long idb = b.call({"CLIENT", "ID"}).integer;
+  std::string list = a.call({"CLIENT", "LIST", "ID", std::to_string(idb)}).str;
+  EXPECT_EQ(list.find("id=" + std::to_string(idb) + " "), 0u) << list;
+  EXPECT_EQ(std::count(list.begin(), list.end(), '\n'), 1);
+  EXPECT_EQ(a.call({"CLIENT", "KILL", "ID", std::to_string(idb)}).integer, 1);
+  EXPECT_TRUE(b.closed_by_peer());
 }
 
 }  // namespace

@@ -274,7 +274,11 @@ TEST(Security, PlainAuthOnLocalConnections) {
 TEST(Security, HelloAuthDefaultKey) {
   auto server = keyed_server();
   auto c = RawClient::tcp(server.tcp_port());
-  EXPECT_TRUE(is_error(c.call({"HELLO", "3"}), "NOAUTH"));
+  // HELLO is allowed before authentication (PROTOCOL.md §4): it switches the
+  // protocol; everything else still needs the key, and so does SETNAME.
+  EXPECT_EQ(c.call({"HELLO", "3"}).type, Reply::Type::map);
+  EXPECT_TRUE(is_error(c.call({"HELLO", "3", "SETNAME", "early"}), "NOAUTH"));
+  EXPECT_TRUE(is_error(c.call({"DICT.LEN", "d"}), "NOAUTH"));
   EXPECT_TRUE(is_error(c.call({"HELLO", "3", "AUTH", "default", "wrong"}), "WRONGPASS"));
   // A HELLO that fails changes nothing: a bad word after a right key does not
   // authenticate, and a bad name does not either.

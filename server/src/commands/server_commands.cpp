@@ -40,7 +40,7 @@ void cmd_quit(Ctx& c) {
 }
 
 void hello_reply(Ctx& c) {
-  c.out.map(7);
+  c.out.map(8);
   c.out.bulk("server");
   c.out.bulk("procshare");
   c.out.bulk("version");
@@ -55,6 +55,8 @@ void hello_reply(Ctx& c) {
   c.out.bulk("master");
   c.out.bulk("modules");
   c.out.array(0);
+  c.out.bulk("run_id");
+  c.out.bulk(c.engine.run_id());
 }
 
 void check_client_name(std::string_view name) {
@@ -94,11 +96,11 @@ void cmd_hello(Ctx& c) {
     authenticate_plain(c, credentials->first, credentials->second);
     if (!c.session.authenticated) return;  // the error is written (or will be)
   }
-  if (c.engine.requires_auth(c.session)) {
-    fail(ErrorCode::noauth,
-         "HELLO must be called with the client already authenticated, otherwise the "
-         "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client "
-         "and select the RESP protocol version at the same time");
+  // PROTOCOL.md §4 lets HELLO through before authentication: it switches the
+  // protocol and replies its map (which says nothing secret), so a client can
+  // pick RESP3 first and authenticate after. Only SETNAME waits for the key.
+  if (setname && c.engine.requires_auth(c.session)) {
+    fail(ErrorCode::noauth, "HELLO SETNAME needs an authenticated connection");
   }
   if (setname) c.session.name = std::string(*setname);
   c.out.set_resp(proto);
@@ -230,6 +232,7 @@ void cmd_info(Ctx& c) {
     f.add("procshare_version", kVersion);
     f.add("redis_mode", "standalone");
     f.add("process_id", FieldValue(static_cast<std::int64_t>(getpid())));
+    f.add("run_id", e.run_id());
     auto up = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - e.started());
     f.add("uptime_in_seconds", FieldValue(static_cast<std::int64_t>(up.count())));
     f.add("authkey", e.config().authkey ? "yes" : "no");

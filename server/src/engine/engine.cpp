@@ -1,8 +1,10 @@
 #include "procshare/server/engine.hpp"
 
+#include "procshare/protocol/handshake.hpp"
 #include "procshare/server/text.hpp"
 
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <array>
@@ -27,7 +29,8 @@ using text::printable;
 
 }  // namespace
 
-Engine::Engine(Config config) : config_(std::move(config)) {}
+Engine::Engine(Config config)
+    : config_(std::move(config)), run_id_(protocol::auth::random_nonce_hex().substr(0, 40)) {}
 
 Engine::~Engine() {
   // Sessions first: they hold weak references into the objects.
@@ -106,7 +109,26 @@ void Engine::add_object(std::string_view name, const std::shared_ptr<Object>& ob
 }
 
 bool Engine::delete_object(std::string_view name) {
-  return objects_.erase(name);  // its waiters complete with not_found
+  const Object* o = objects_.find_raw(name);
+  if (!o) return false;
+  const bool big = o->size() >= kGiveBackAfter;
+  objects_.erase(name);  // its waiters complete with not_found
+  if (big) give_back_memory();
+  return true;
+}
+
+void Engine::delete_all() {
+  objects_.clear();
+  give_back_memory();
+}
+
+// glibc keeps freed memory in its arenas; after a big delete the resident
+// size would stay at its peak. malloc_trim returns free pages to the kernel
+// (costs a walk of the free lists: so only after deletes that freed much).
+void Engine::give_back_memory() {
+#ifdef __GLIBC__
+  ::malloc_trim(0);
+#endif
 }
 
 std::int64_t Engine::change_refs(Object& obj, std::int64_t delta) {

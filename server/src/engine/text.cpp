@@ -92,4 +92,13 @@ std::string printable(std::string_view s, std::size_t max) {
   return r;
 }
 
+std::string redacted_preview(std::string_view s, std::size_t max) {
+  // The whole request is looked at, not only the part shown: a key may
+  // follow a long prefix.
+  for (std::size_t i = 0; i + 4 <= s.size(); ++i) {
+    if (iequals(s.substr(i, 4), "AUTH")) return "(not shown: it mentions AUTH)";
+  }
+  return printable(s, max);
+}
+
 }  // namespace procshare::server::text

@@ -268,7 +268,7 @@ class StreamConnection final : public Connection,
         ++engine_.stats().protocol_errors;
         if (engine_.requires_auth(*session_)) ++engine_.stats().preauth_limit_refusals;
         log::verbose("client {}: {} near '{}'", session_->id(), r.error,
-                     text::printable(pending, 64));
+                     text::redacted_preview(pending, 64));
         write_error(session_->out, ErrorCode::err, r.error);
         session_->close_after_reply = true;
         start_ = in_len_;  // nothing after a bad frame is looked at

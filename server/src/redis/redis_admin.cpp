@@ -133,7 +133,7 @@ void cmd_flushall(Ctx& c) {
   if (c.argc() == 2 && !keyword_is(c.arg(1), "ASYNC") && !keyword_is(c.arg(1), "SYNC")) {
     syntax_error();
   }
-  c.engine.objects().clear();
+  c.engine.delete_all();
   c.out.ok();
 }
 

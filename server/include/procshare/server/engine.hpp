@@ -64,6 +64,12 @@ class Engine {
   void add_object(std::string_view name, const std::shared_ptr<Object>& obj, bool anonymous);
   // Deletes a named object; waiters get -NOTFOUND. False when absent.
   bool delete_object(std::string_view name);
+  // FLUSHALL: deletes every object, and gives the memory back to the system.
+  void delete_all();
+  // Returns free heap pages to the system (after large deletes).
+  static void give_back_memory();
+  // Deleting an object of at least this many elements gives memory back.
+  static constexpr std::size_t kGiveBackAfter = 4096;
   // Adds `delta` to the object's reference count and returns the new count; an
   // anonymous object whose count reaches zero is deleted.
   std::int64_t change_refs(Object& obj, std::int64_t delta);
@@ -111,6 +117,9 @@ class Engine {
   const Config& config() const { return config_; }
   Stats& stats() { return stats_; }
   Clock::time_point started() const { return started_; }
+  // 40 random hex characters, new at every start: a client that sees it
+  // change knows it talks to a different server (and its state may be gone).
+  const std::string& run_id() const { return run_id_; }
 
   // Set by the server: stop serving (SHUTDOWN).
   std::function<void()> on_shutdown;
@@ -125,6 +134,7 @@ class Engine {
   Config config_;
   Stats stats_;
   Clock::time_point started_ = Clock::now();
+  std::string run_id_;
   WaitScheduler waits_;  // before objects_: their queues unregister from it
   ObjectRegistry objects_;
   std::map<std::string, std::unique_ptr<TypeSpec>> types_;

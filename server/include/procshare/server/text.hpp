@@ -32,5 +32,9 @@ void check_name(std::string_view name);
 // Untrusted bytes for an error message or a log line: printable ASCII kept,
 // everything else (and ') as \xHH, cut to `max` input bytes.
 std::string printable(std::string_view s, std::size_t max = 128);
+// printable() for a log line about raw request bytes, except that bytes
+// which mention AUTH (AUTH, HELLO ... AUTH, AUTH.PROVE) are not shown at
+// all: a malformed `AUTH "key` must never put the key into a log.
+std::string redacted_preview(std::string_view s, std::size_t max = 64);
 
 }  // namespace procshare::server::text
