@@ -241,5 +241,25 @@ TEST(Clients, KillOfAnUnknownIdCountsZeroAndListFiltersById) {
   EXPECT_TRUE(b.closed_by_peer());
 }
 
+TEST(Secrets, SilentClientsAreClosedAfterTheAuthTimeoutAndCannotFillMaxclients) {
+  ServerProcess::Options o;
+  o.authkey = "the-real-key-0123456789";
+  o.args = {"--auth-timeout", "1", "--maxclients", "20"};
+  ServerProcess server(o);
+  // Silent sockets hold at most half of maxclients: past that the oldest
+  // goes, so a client with the key always gets in.
+  std::vector<RawClient> silent;
+  for (int i = 0; i < 12; ++i) silent.push_back(RawClient::unix_socket(server.unix_path()));
+  auto good = RawClient::unix_socket(server.unix_path());
+  EXPECT_EQ(good.call({"AUTH", "the-real-key-0123456789"}).str, "OK");
+  EXPECT_EQ(good.call({"PING"}).str, "PONG");
+  EXPECT_TRUE(silent[0].closed_by_peer(10s));
+  EXPECT_EQ(info_field(good, "preauth_refusals"), 3);  // the 11th, 12th and the good one's turn
+  // Each remaining silent one is closed once its time is up; the good one stays.
+  for (auto& s : silent) EXPECT_TRUE(s.closed_by_peer(30s));
+  EXPECT_EQ(info_field(good, "auth_timeouts"), 9);
+  EXPECT_EQ(good.call({"PING"}).str, "PONG");
+}
+
 }  // namespace
 }  // namespace procshare::test

@@ -272,6 +272,9 @@ void cmd_info(Ctx& c) {
     add("preauth_limit_refusals", st.preauth_limit_refusals);
     add("abandoned_locks", st.abandoned_locks);
     add("tls_handshake_failures", st.tls_handshake_failures);
+    add("auth_timeouts", st.auth_timeouts);
+    add("preauth_refusals", st.preauth_refusals);
+    add("wait_timeouts", st.timeouts);
     section(text, "Stats", f);
   }
   if (wanted("objects")) {

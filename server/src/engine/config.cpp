@@ -140,6 +140,8 @@ Limits:
                           (default 16k)
   --preauth-max-array N   most elements in a request before authentication (default 10)
   --idle-timeout SECS     close clients idle this long (default 0 = never)
+  --auth-timeout SECS     keyed server: close clients not authenticated this long after
+                          connecting (default 10; 0 = never)
 
 TLS (docs/tls.md):
   --tls-port PORT         also listen with TLS on this port (0 = any free port)
@@ -208,6 +210,8 @@ Config parse_config(int argc, char** argv) {
     } else if (a == "--preauth-max-array") {
       c.preauth_limits.max_array =
           static_cast<std::size_t>(parse_number(a, value(i, a), 1, 1L << 31));
+    } else if (a == "--auth-timeout") {
+      c.auth_timeout = std::chrono::seconds(parse_number(a, value(i, a), 0, 1L << 31));
     } else if (a == "--idle-timeout") {
       c.idle_timeout = std::chrono::seconds(parse_number(a, value(i, a), 0, 1L << 31));
     } else if (a == "--tls-port") {

@@ -108,6 +108,13 @@ void Engine::add_object(std::string_view name, const std::shared_ptr<Object>& ob
   objects_.insert(name, obj);
 }
 
+std::size_t Engine::unauthenticated() const {
+  if (!config_.authkey) return 0;
+  std::size_t n = 0;
+  for (const auto& [id, s] : sessions_) n += s->authenticated || s->killed ? 0 : 1;
+  return n;
+}
+
 bool Engine::delete_object(std::string_view name) {
   const Object* o = objects_.find_raw(name);
   if (!o) return false;

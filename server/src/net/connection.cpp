@@ -222,6 +222,12 @@ class StreamConnection final : public Connection,
     }
     if (stopping_ && session_->parked()) return false;   // SHUTDOWN already answered waiters
     if (backlog_full() && peer_hung_up()) return false;  // it left: abandon its wait now
+    if (auth_due(now)) {
+      ++engine_.stats().auth_timeouts;
+      log::verbose("client {} ({}) closed: not authenticated within {} s", session_->id(),
+                   session_->peer(), engine_.config().auth_timeout.count());
+      return false;
+    }
     if (idle_due(now)) {
       ++engine_.stats().idle_disconnects;
       log::verbose("client {} closed: idle for {} s", session_->id(),
@@ -245,6 +251,11 @@ class StreamConnection final : public Connection,
     // A parked client is waiting for the server, not idle (as in Redis).
     return idle.count() > 0 && !session_->parked() && !finishing() && !delayed() &&
            now >= last_activity_ + idle;
+  }
+
+  bool auth_due(Clock::time_point now) const {
+    auto t = engine_.config().auth_timeout;
+    return t.count() > 0 && engine_.requires_auth(*session_) && now >= session_->created + t;
   }
 
   bool can_execute() const { return !session_->parked() && !delayed() && !finishing() && !killed_; }
@@ -373,6 +384,10 @@ class StreamConnection final : public Connection,
     if (delayed()) consider(*delay_until_);
     if (finishing() && close_by_) consider(*close_by_);
     if (backlog_full()) consider(now_ + kHangupPoll);
+    const auto auth_timeout = engine_.config().auth_timeout;
+    if (auth_timeout.count() > 0 && engine_.requires_auth(*session_)) {
+      consider(session_->created + auth_timeout);
+    }
     auto idle = engine_.config().idle_timeout;
     if (idle.count() > 0 && !session_->parked() && !finishing() && !delayed()) {
       consider(last_activity_ + idle);

@@ -220,10 +220,28 @@ void Server::open_tcp(const std::string& host_port) {
   tcp_acceptors_.push_back(std::move(acceptor));
 }
 
+// Unauthenticated connections may hold at most half of maxclients: past
+// that, a newcomer evicts the oldest of them (a silent socket, most likely;
+// --auth-timeout closes those in time anyway). So silent sockets can never
+// lock out a client that has the key and uses it at once.
 bool Server::over_client_limit() {
-  if (engine_.sessions().size() < engine_.config().maxclients) return false;
-  ++engine_.stats().rejected_connections;
-  return true;
+  const std::size_t max = engine_.config().maxclients;
+  if (engine_.sessions().size() >= max) {
+    ++engine_.stats().rejected_connections;
+    return true;
+  }
+  if (engine_.config().authkey && engine_.unauthenticated() >= std::max<std::size_t>(1, max / 2)) {
+    Session* oldest = nullptr;
+    for (const auto& [id, s] : engine_.sessions()) {
+      if (!s->authenticated && !s->killed && (!oldest || id < oldest->id())) oldest = s.get();
+    }
+    if (oldest && oldest->on_kill) {
+      oldest->killed = true;
+      ++engine_.stats().preauth_refusals;
+      oldest->on_kill();
+    }
+  }
+  return false;
 }
 
 namespace {

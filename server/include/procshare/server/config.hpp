@@ -42,7 +42,8 @@ struct Config {
   std::size_t max_objects = 0;                         // 0 = unlimited
   std::size_t max_output_buffer = 256u * 1024 * 1024;  // replies queued for one client
   std::chrono::seconds idle_timeout{0};                // 0 = never
-  int tcp_keepalive = 15;                              // seconds idle before probes; 0 = off
+  std::chrono::seconds auth_timeout{10};  // keyed server: authenticate within it; 0 = never
+  int tcp_keepalive = 15;                 // seconds idle before probes; 0 = off
   TlsConfig tls;
   std::string loglevel = "notice";
   bool help = false;

@@ -36,6 +36,8 @@ struct Stats {
   std::uint64_t abandoned_locks = 0;  // locks freed because their owner vanished
   std::uint64_t timeouts = 0;
   std::uint64_t tls_handshake_failures = 0;  // refused or abandoned TLS handshakes
+  std::uint64_t auth_timeouts = 0;           // closed for not authenticating in time
+  std::uint64_t preauth_refusals = 0;        // refused: the unauthenticated share was full
 };
 
 class Engine {
@@ -112,6 +114,8 @@ class Engine {
   void shut_down_waits();
 
   bool requires_auth(const Session& s) const { return config_.authkey && !s.authenticated; }
+  // Connections that have not authenticated yet (0 on a server without a key).
+  std::size_t unauthenticated() const;
 
   Config& config() { return config_; }
   const Config& config() const { return config_; }

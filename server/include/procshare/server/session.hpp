@@ -49,6 +49,8 @@ class Session {
   // Bytes of received, not yet executed input the connection holds
   // (CLIENT LIST's qbuf), kept up to date by the transport.
   std::size_t input_buffered = 0;
+  // Being closed by the server (CLIENT KILL, evicted before authenticating).
+  bool killed = false;
 
   // Replies waiting to be written. `out` always writes into `output`.
   std::string output;
