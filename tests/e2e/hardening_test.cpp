@@ -261,5 +261,17 @@ TEST(Secrets, SilentClientsAreClosedAfterTheAuthTimeoutAndCannotFillMaxclients) 
   EXPECT_EQ(good.call({"PING"}).str, "PONG");
 }
 
+TEST(FailedCommands, BlpopOverMaxObjectsLeavesNoListBehind) {
+  ServerProcess::Options o;
+  o.args = {"--max-objects", "2"};
+  ServerProcess server(o);
+  auto c = RawClient::unix_socket(server.unix_path());
+  ASSERT_EQ(c.call({"CREATE", "dict", "d"}).str, "OK");
+  Reply r = c.call({"BLPOP", "a", "b", "c", "0.1"});
+  EXPECT_EQ(r.type, Reply::Type::error) << r.str;
+  EXPECT_EQ(c.call({"EXISTS", "a", "b", "c"}).integer, 0);
+  EXPECT_EQ(c.call({"DBSIZE"}).integer, 1);
+}
+
 }  // namespace
 }  // namespace procshare::test

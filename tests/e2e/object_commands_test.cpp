@@ -64,6 +64,9 @@ Table objects_table() {
               {"CREATE condition c LOCK m", "+OK"},
               {"CREATE condition c LOCK m EXISTOK", "+OK"},
               {"CREATE condition c EXISTOK", "-EXISTS"},
+              // a failed CREATE leaves nothing behind: not the lock it named
+              {"CREATE condition c LOCK brandnew EXISTOK", "-EXISTS"},
+              {"EXISTS brandnew", ":0"},
               {"CREATE condition own", "+OK"},
               {"CREATE condition own EXISTOK", "+OK"},
               {"CREATE lock m EXISTOK", "+OK"},  // made by the condition's LOCK m

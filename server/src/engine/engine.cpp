@@ -106,6 +106,7 @@ void Engine::add_object(std::string_view name, const std::shared_ptr<Object>& ob
   }
   obj->anonymous_ = anonymous;
   objects_.insert(name, obj);
+  if (!anonymous) made_by_command_.emplace_back(name);
 }
 
 std::size_t Engine::unauthenticated() const {
@@ -252,6 +253,7 @@ void Engine::run(Session& s, const CommandSpec& cmd, std::span<const std::string
   // read and check every argument before they ask for the object
   // (Ctx::object), so a command that fails changes nothing.
   const std::size_t mark = s.output.size();
+  made_by_command_.clear();  // creations outside a command are not undone
   Ctx ctx{*this, s, s.out, args, cmd};
   try {
     cmd.handler(ctx);
@@ -262,13 +264,20 @@ void Engine::run(Session& s, const CommandSpec& cmd, std::span<const std::string
     s.output.resize(mark);
     write_error(s.out, ErrorCode::limit, "out of memory");
   }
-  // An object the command created implicitly goes again if the command
-  // failed after all (LIST.POP of a new, empty list: -INDEXERROR), so a
-  // failed command leaves nothing behind.
-  if (ctx.created_ && !s.parked() && s.output.size() > mark && s.output[mark] == '-' &&
-      ctx.object_->waiters() == 0 && ctx.object_->refs() == 0 &&
-      objects_.find_raw(args[1]) == ctx.object_.get()) {
-    objects_.erase(args[1]);
+  // Objects the command created go again if it failed after all (LIST.POP
+  // of a new, empty list: -INDEXERROR; CREATE condition c LOCK l ... that
+  // finds c exists; BLPOP a b over --max-objects), so a failed command
+  // leaves nothing behind.
+  if (!made_by_command_.empty()) {
+    if (!s.parked() && s.output.size() > mark && s.output[mark] == '-') roll_back_creations();
+    made_by_command_.clear();
+  }
+}
+
+void Engine::roll_back_creations() {
+  for (auto it = made_by_command_.rbegin(); it != made_by_command_.rend(); ++it) {
+    const Object* o = objects_.find_raw(*it);
+    if (o && o->waiters() == 0 && o->refs() == 0) objects_.erase(*it);
   }
 }
 
@@ -285,7 +294,6 @@ const std::shared_ptr<Object>& Engine::resolve(Ctx& c) {
     std::vector<std::string_view> opts(cmd.create_options.begin(), cmd.create_options.end());
     obj = make_object(cmd.create_type, opts);
     add_object(name, obj, false);
-    c.created_ = true;
   }
   if (std::find(cmd.types.begin(), cmd.types.end(), obj->type_name()) == cmd.types.end()) {
     fail(ErrorCode::wrongtype,

@@ -127,7 +127,6 @@ struct Ctx {
  private:
   friend class Engine;
   std::shared_ptr<Object> object_;
-  bool created_ = false;  // object_ was created implicitly by this command
 };
 
 // The one writer of error replies: -CODE message.

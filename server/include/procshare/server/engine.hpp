@@ -139,6 +139,9 @@ class Engine {
   Stats stats_;
   Clock::time_point started_ = Clock::now();
   std::string run_id_;
+  // Names of the objects the running command created, undone if it fails.
+  std::vector<std::string> made_by_command_;
+  void roll_back_creations();
   WaitScheduler waits_;  // before objects_: their queues unregister from it
   ObjectRegistry objects_;
   std::map<std::string, std::unique_ptr<TypeSpec>> types_;
