@@ -110,6 +110,9 @@ class Engine {
   Config& config() { return config_; }
   const Config& config() const { return config_; }
   Stats& stats() { return stats_; }
+  // The last fencing token any lock handed out: one server-wide counter that
+  // only grows, so a token never repeats across locks or their incarnations.
+  std::int64_t& fencing_tokens() { return fencing_tokens_; }
   Clock::time_point started() const { return started_; }
 
   // Set by the server: stop serving (SHUTDOWN).
@@ -124,6 +127,7 @@ class Engine {
   void run(Session& s, const CommandSpec& cmd, std::span<const std::string_view> args);
   Config config_;
   Stats stats_;
+  std::int64_t fencing_tokens_ = 0;
   Clock::time_point started_ = Clock::now();
   WaitScheduler waits_;  // before objects_: their queues unregister from it
   ObjectRegistry objects_;
