@@ -204,11 +204,20 @@ Table refs_table() {
               {"TYPE {a}", "+dict"},
               {"OBJECTS anon:*", "*[${a}]"},
               {"DICT.SET {a} k v", ":1"},
+              {"REF.DEC {a}", "-NOTOWNER", 1},  // only a holder drops a reference
               {"REF.INC {a}", ":2", 1},
               {"REF.DEC {a}", ":1"},
               {"REF.DEC {a}", ":0", 1},
               {"EXISTS {a}", ":0"},
               {"REF.DEC {a}", "-NOTFOUND"},
+              // a gone anonymous name is never made again implicitly
+              {"DICT.SET {a} k v", "-NOTFOUND"},
+              {"QUEUE.PUT {a} x", "-NOTFOUND"},
+              {"LOCK.ACQUIRE {a}", "-NOTFOUND"},
+              {"SET {a} x", "-NOTFOUND"},
+              {"RPUSH {a} x", "-NOTFOUND"},
+              {"CREATE condition c LOCK {a}", "-NOTFOUND"},
+              {"EXISTS {a}", ":0"},
               {"CREATE dict *", "$=b"},
               {"CREATE queue * MAXSIZE 2", "$=q"},
               {"QUEUE.PUT {q} x", "+OK", 1},
@@ -231,10 +240,9 @@ Table refs_table() {
               {"REF.DEC n", ":0"},
               {"REF.DEC n", "-VALUEERROR"},
               {"EXISTS n", ":1"},
-              // a reference dropped by another connection is not dropped again
-              // when its holder closes
+              // only its holder drops a reference, by REF.DEC or by closing
               {"REF.INC n", ":1", 3},
-              {"REF.DEC n", ":0", 4},
+              {"REF.DEC n", "-NOTOWNER", 4},
               {"close", "", 3},
               {"REF.DEC n", "-VALUEERROR", 4},
               {"REF.INC n", ":1", 4},

@@ -139,6 +139,7 @@ std::shared_ptr<LockObject> find_or_make_lock(Engine& e, std::string_view name) 
     }
     return lock;
   }
+  Engine::check_implicit_name(name);
   obj = e.make_object("lock", {});
   e.add_object(name, obj, false);
   return std::static_pointer_cast<LockObject>(obj);

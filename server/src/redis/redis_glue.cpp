@@ -77,6 +77,7 @@ std::shared_ptr<Object> create(Engine& e, std::string_view name, std::string_vie
   if (name.empty() || name.size() > kMaxNameBytes) {
     fail(ErrorCode::err, "object names are 1 to 512 bytes");
   }
+  Engine::check_implicit_name(name);
   std::shared_ptr<Object> obj = e.make_object(type, {});
   e.add_object(name, obj, false);
   return obj;

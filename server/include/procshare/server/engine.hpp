@@ -62,6 +62,11 @@ class Engine {
                                       std::span<const std::string_view> options);
   // Inserts a made object under `name` (anonymous: reference counted).
   void add_object(std::string_view name, const std::shared_ptr<Object>& obj, bool anonymous);
+  // Before an object is created implicitly (a write command on a missing
+  // name): an anonymous object's name ("anon:...", CREATE type *) is never
+  // made again once it is gone, so a client holding it never talks to a
+  // fresh default object by mistake. Throws NOTFOUND for such a name.
+  static void check_implicit_name(std::string_view name);
   // Deletes a named object; waiters get -NOTFOUND. False when absent.
   bool delete_object(std::string_view name);
   // Adds `delta` to the object's reference count and returns the new count; an
