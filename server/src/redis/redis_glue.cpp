@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "../types/scalar.hpp"
 #include "procshare/server/builtins.hpp"
 
@@ -114,9 +116,9 @@ void set_string(Ctx& c, std::string_view name, std::string_view text) {
     auto& v = static_cast<ValueObject&>(*obj);
     // A typed value stays typed while it is given numbers of its type, so a
     // C++ proxy of an int value keeps working after a Redis SET.
-    const bool fits = v.elem_type() == ElemType::bytes ||
-                      (v.elem_type() == ElemType::int64 && to_int64(text)) ||
-                      (v.elem_type() == ElemType::float64 && to_double(text));
+    const bool fits =
+        v.elem_type() == ElemType::bytes || (v.elem_type() == ElemType::int64 && to_int64(text)) ||
+        (v.elem_type() == ElemType::float64 && to_double(text) && std::isfinite(*to_double(text)));
     if (fits) {
       v.set(text);
       return;
