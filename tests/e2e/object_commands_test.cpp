@@ -229,6 +229,8 @@ Table refs_table() {
               {"REF.INC {l}", ":2", 1},
               {"close", "", 0},
               {"EXISTS {l}", ":1", 2},
+              {"SET {l} x", "-NOTFOUND", 2},  // never replaced by a fresh object
+              {"TYPE {l}", "+list", 2},
               {"close", "", 1},
               {"EXISTS {l}", ":0", 2},
               // named objects count references but stay until DEL

@@ -124,7 +124,10 @@ void set_string(Ctx& c, std::string_view name, std::string_view text) {
       return;
     }
   }
-  // Redis's SET replaces a key of any type.
+  // Redis's SET replaces a key of any type -- but never makes an anonymous
+  // name again (checked before the old object goes: a failed SET changes
+  // nothing).
+  Engine::check_implicit_name(name);
   if (obj) c.engine.delete_object(name);
   std::shared_ptr<Object> made = create(c.engine, name, kString);
   static_cast<ValueObject&>(*made).set(text);
