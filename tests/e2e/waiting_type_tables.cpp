@@ -138,6 +138,47 @@ Table lock_table() {
           }};
 }
 
+// Fencing tokens come from one server-wide counter: they never repeat, not
+// across locks nor after a lock is deleted or flushed and made again. A
+// client that acquired the old lock cannot release the new one by its name.
+Table lock_incarnations_table() {
+  return {"LockIncarnations",
+          {
+              {"LOCK.ACQUIRE l", ":1"},
+              {"LOCK.ACQUIRE l", "blocks", 1},
+              {"DEL l", ":1", 2},
+              {"", "-NOTFOUND", 1},             // DEL of a held lock wakes its waiters
+              {"LOCK.ACQUIRE l", ":2", 1},      // a new lock: its tokens go on
+              {"LOCK.RELEASE l", "-NOTOWNER"},  // conn 0 held the old one
+              {"LOCK.LOCKED l", ":1"},
+              {"LOCK.RELEASE l", "+OK", 1},
+              {"CREATE lock m", "+OK"},
+              {"LOCK.ACQUIRE m", ":3"},  // one counter for every lock
+              {"FLUSHALL", "+OK", 2},
+              {"LOCK.ACQUIRE m", ":4", 1},
+              {"LOCK.RELEASE m", "-NOTOWNER"},
+              {"LOCK.RELEASE m", "+OK", 1},
+              {"LOCK.ACQUIRE m", ":5"},  // it has the new one now: the usual rules
+              {"LOCK.RELEASE m", "+OK"},
+              {"CREATE rlock r", "+OK"},
+              {"LOCK.ACQUIRE r", ":6"},
+              {"DEL r", ":1", 2},
+              {"CREATE rlock r", "+OK", 2},
+              {"LOCK.ACQUIRE r", ":7", 1},
+              {"LOCK.RELEASE r", "-NOTOWNER"},
+              {"LOCK.RELEASE r", "+OK", 1},
+              {"COND.ACQUIRE c", ":1"},
+              {"COND.RELEASE c", "+OK"},
+              // a client that released its lock before it went may release
+              // another's (Python's Lock)
+              {"LOCK.ACQUIRE x", ":9"},
+              {"LOCK.RELEASE x", "+OK"},
+              {"DEL x", ":1"},
+              {"LOCK.ACQUIRE x", ":10", 1},
+              {"LOCK.RELEASE x", "+OK"},
+          }};
+}
+
 Table rlock_table() {
   return {"RLock",
           {
@@ -179,14 +220,16 @@ Table semaphore_table() {
               {"SEM.RELEASE s", "+OK"},
               {"", ":1", 2},
               {"SEM.VALUE s", ":0"},
-              {"SEM.RELEASE s 2", "+OK"},
-              {"SEM.VALUE s", ":2"},
+              {"SEM.RELEASE s", "-NOTOWNER"},       // conn 0 holds no permit now
+              {"SEM.RELEASE s 2", "-NOTOWNER", 1},  // conn 1 holds one
+              {"SEM.RELEASE s", "+OK", 2},
+              {"SEM.VALUE s", ":1"},
               {"SEM.RELEASE s 0", "-VALUEERROR"},
               {"SEM.RELEASE s x", "-VALUEERROR"},
               {"SEM.RELEASE s 1 2", "-ERR"},
               {"SEM.ACQUIRE s BOGUS", "-ERR"},
               {"close", "", 1},  // its permit comes back
-              {"SEM.VALUE s", ":3"},
+              {"SEM.VALUE s", ":2"},
               {"CREATE semaphore bad VALUE -1", "-VALUEERROR"},
               {"CREATE semaphore bad VALUE x", "-ERR"},
               {"CREATE semaphore bad BOGUS 1", "-ERR"},
@@ -203,6 +246,42 @@ Table semaphore_table() {
               {"CREATE boundedsemaphore zero VALUE 0", "+OK"},
               {"SEM.ACQUIRE zero NOWAIT", ":0"},
               {"SEM.RELEASE zero", "-VALUEERROR"},
+          }};
+}
+
+// Owned permits (the default): the scenario of two holders cannot happen.
+// UNOWNED: Python's semantics, for signalling.
+Table semaphore_ownership_table() {
+  return {"SemaphoreOwnership",
+          {
+              {"CREATE semaphore s VALUE 1", "+OK"},
+              {"SEM.ACQUIRE s", ":1", 0},         // A
+              {"SEM.RELEASE s", "-NOTOWNER", 1},  // B holds nothing
+              {"SEM.ACQUIRE s", "blocks", 2},     // X waits
+              {"close", "", 0},                   // A dies: its permit goes to X
+              {"", ":1", 2},
+              {"SEM.ACQUIRE s NOWAIT", ":0", 3},  // Y: never a second holder
+              {"SEM.VALUE s", ":0", 3},
+              {"DESCRIBE s",
+               "*[$name, $s, $type, $semaphore, $size, :0, $refs, :0, $detached-refs, :0, "
+               "$waiters, :0, $anonymous, :0, $value, :0, $initial, :1, $unowned, :0]"},
+              {"CREATE semaphore s VALUE 1 UNOWNED EXISTOK", "-EXISTS", 3},
+              {"CREATE semaphore sig VALUE 0 UNOWNED", "+OK", 3},
+              {"CREATE semaphore sig VALUE 0 UNOWNED EXISTOK", "+OK", 3},
+              {"CREATE semaphore sig VALUE 0 EXISTOK", "-EXISTS", 3},
+              {"SEM.ACQUIRE sig", "blocks", 3},
+              {"SEM.RELEASE sig", "+OK", 1},  // anyone may signal
+              {"", ":1", 3},
+              {"close", "", 3},  // a signal taken is not given back
+              {"SEM.VALUE sig", ":0", 1},
+              {"SEM.RELEASE sig 2", "+OK", 1},
+              {"SEM.VALUE sig", ":2", 1},
+              {"CREATE boundedsemaphore bs VALUE 1 UNOWNED", "+OK", 1},
+              {"SEM.ACQUIRE bs", ":1", 1},
+              {"SEM.RELEASE bs", "+OK", 2},
+              {"SEM.RELEASE bs", "-VALUEERROR", 2},
+              {"close", "", 1},
+              {"SEM.VALUE bs", ":1", 2},
           }};
 }
 
@@ -266,7 +345,7 @@ Table condition_table() {
               // over a named lock, shared with LOCK.*
               {"CREATE condition c2 LOCK m", "+OK"},
               {"TYPE m", "+lock"},
-              {"LOCK.ACQUIRE m", ":1", 1},
+              {"LOCK.ACQUIRE m", ":15", 1},  // tokens are server-wide: c took 14
               {"COND.NOTIFY c2", "+OK", 1},
               {"COND.NOTIFY c2", "-NOTOWNER", 2},
               {"COND.WAIT c2", "blocks", 1},
@@ -406,8 +485,17 @@ Table del_wakes_table() {
 }  // namespace
 
 std::vector<Table> waiting_type_tables() {
-  return {queue_table(),     joinable_table(), lock_table(),    rlock_table(),    semaphore_table(),
-          condition_table(), event_table(),    barrier_table(), del_wakes_table()};
+  return {queue_table(),
+          joinable_table(),
+          lock_table(),
+          lock_incarnations_table(),
+          rlock_table(),
+          semaphore_table(),
+          semaphore_ownership_table(),
+          condition_table(),
+          event_table(),
+          barrier_table(),
+          del_wakes_table()};
 }
 
 }  // namespace procshare::test

@@ -139,6 +139,7 @@ std::shared_ptr<LockObject> find_or_make_lock(Engine& e, std::string_view name) 
     }
     return lock;
   }
+  Engine::check_implicit_name(name);
   obj = e.make_object("lock", {});
   e.add_object(name, obj, false);
   return std::static_pointer_cast<LockObject>(obj);
@@ -160,7 +161,8 @@ std::unique_ptr<Object> make_condition(Engine& e, std::span<const std::string_vi
   r.finish();
   std::shared_ptr<LockObject> named;
   if (lock_name) named = find_or_make_lock(e, *lock_name);
-  return std::make_unique<ConditionObject>(std::move(named), &e.stats().abandoned_locks);
+  return std::make_unique<ConditionObject>(std::move(named), &e.stats().abandoned_locks,
+                                           &e.fencing_tokens());
 }
 
 CommandSpec cond_command(std::string name, int arity, std::uint32_t flags, Handler handler,

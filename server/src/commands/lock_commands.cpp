@@ -3,6 +3,9 @@
 // types/lock.hpp; this file reads arguments, waits, and encodes replies.
 // A parked LOCK.ACQUIRE: timeout -> :0; disconnect -> it just leaves the
 // queue (it never got the lock); DEL -> -NOTFOUND.
+// Ownership is per incarnation: a client that acquired a lock which was then
+// deleted, overwritten or flushed gets -NOTOWNER from LOCK.RELEASE of the
+// new lock of that name (it means the old one), even for a plain `lock`.
 #include "../types/lock.hpp"
 
 #include "procshare/server/arg_reader.hpp"
@@ -27,13 +30,22 @@ void cmd_acquire(Ctx& c) {
          [lock = &lock, s = &c.session](WaitOutcome& o, Wake w) {
            o.integer = lock->core().acquire_now(s->id(), 1, w.parked);
            // Held, so that the lock is freed if this client vanishes.
-           if (o.integer) s->hold(*lock);
+           if (o.integer) s->hold_lock(*lock, true);
            return o.integer != 0;
          });
 }
 
 void cmd_release(Ctx& c) {
-  core_of(c.object()).release(c.session.id());
+  auto& lock = c.obj<LockObject>();
+  LockCore& core = lock.core();
+  const bool mine = core.held_by(c.session.id());
+  if (!mine && core.locked() && c.session.holds_earlier_incarnation(lock)) {
+    fail(ErrorCode::notowner,
+         "this client acquired an earlier lock of this name, deleted since; it does not hold "
+         "this one");
+  }
+  core.release(c.session.id());
+  if (mine) c.session.hold_lock(lock, false);
   c.out.ok();
 }
 
@@ -44,7 +56,7 @@ void cmd_locked(Ctx& c) {
 std::unique_ptr<Object> make_lock(Engine& e, std::span<const std::string_view> options,
                                   bool reentrant) {
   sync::no_options(reentrant ? "rlock" : "lock", options);
-  return std::make_unique<LockObject>(reentrant, &e.stats().abandoned_locks);
+  return std::make_unique<LockObject>(reentrant, &e.stats().abandoned_locks, &e.fencing_tokens());
 }
 
 }  // namespace

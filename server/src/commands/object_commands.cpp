@@ -170,19 +170,12 @@ void cmd_ref_dec(Ctx& c) {
   if (o->refs() - o->detached_refs() <= 0) {
     fail(ErrorCode::valueerror, "no connection holds a reference (DETACHED drops a stored one)");
   }
-  // Drop this connection's own reference if it has one, else one that another
-  // connection holds: each reference then goes once, by REF.DEC or when its
-  // holder closes, never both (which would take the count below zero).
-  Session* holder = &c.session;
+  // Only a reference this connection holds: another's stays until it drops
+  // it or closes (else any client could delete another's anonymous object).
   if (c.session.refs_on(o.get()) <= 0) {
-    for (const auto& [id, s] : c.engine.sessions()) {
-      if (s->refs_on(o.get()) > 0) {
-        holder = s.get();
-        break;
-      }
-    }
+    fail(ErrorCode::notowner, "this connection holds no reference to it");
   }
-  holder->add_ref(o, -1);
+  c.session.add_ref(o, -1);
   c.out.integer(c.engine.change_refs(*o, -1));
 }
 

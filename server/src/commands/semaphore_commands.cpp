@@ -1,6 +1,7 @@
 // PROTOCOL.md §6 semaphore, boundedsemaphore: SEM.ACQUIRE (:1, or :0 when it
 // timed out), SEM.RELEASE [n], SEM.VALUE. Permits are booked per client (see
-// types/semaphore.hpp) so a vanished client's permits come back.
+// types/semaphore.hpp) so a vanished client's permits come back and only a
+// holder releases -- unless the semaphore was made UNOWNED.
 // A parked SEM.ACQUIRE: timeout -> :0; disconnect -> it just leaves the
 // queue; DEL -> -NOTFOUND.
 #include "../types/semaphore.hpp"
@@ -26,7 +27,7 @@ void cmd_acquire(Ctx& c) {
   c.wait(sem.waiters(), opts, sync::reply_integer,
          [sem = &sem, s = &c.session](WaitOutcome& o, Wake w) {
            if (!sem->acquire_now(s->id(), w.parked)) return false;
-           s->hold(*sem);  // the permit comes back if this client vanishes
+           if (!sem->unowned()) s->hold(*sem);  // the permit comes back if it vanishes
            o.integer = 1;
            return true;
          });
@@ -47,24 +48,28 @@ void cmd_value(Ctx& c) {
 std::unique_ptr<Object> make_semaphore(std::span<const std::string_view> options, bool bounded) {
   std::string_view type = bounded ? "boundedsemaphore" : "semaphore";
   std::int64_t value = 1;  // Python's default
+  bool unowned = false;
   ArgReader r(options, 0);
   while (r.more()) {
     if (r.accept("VALUE")) {
       value = r.next_int_at_least("VALUE", 0);
+    } else if (r.accept("UNOWNED")) {
+      unowned = true;
     } else {
       r.unknown_option(type);
     }
   }
   r.finish();
-  return std::make_unique<SemaphoreObject>(value, bounded);
+  return std::make_unique<SemaphoreObject>(value, bounded, unowned);
 }
 
 }  // namespace
 
 void register_semaphore_types(Engine& e) {
-  e.register_type({.name = "semaphore",
-                   .make = [](Engine&, auto o) { return make_semaphore(o, false); },
-                   .summary = "A counting semaphore (Python's Semaphore); VALUE n, default 1"});
+  e.register_type(
+      {.name = "semaphore",
+       .make = [](Engine&, auto o) { return make_semaphore(o, false); },
+       .summary = "A counting semaphore (Python's Semaphore); VALUE n, default 1; UNOWNED"});
   e.register_type({.name = "boundedsemaphore",
                    .make = [](Engine&, auto o) { return make_semaphore(o, true); },
                    .summary = "A semaphore that cannot be released past its initial value"});
@@ -83,7 +88,7 @@ void register_semaphore_types(Engine& e) {
                       .arity = -2,
                       .flags = write | fast,
                       .handler = cmd_release,
-                      .summary = "Give back n permits (1)",
+                      .summary = "Give back n permits (1) this client holds (any, if UNOWNED)",
                       .args = "semaphore [n]",
                       .types = types,
                       .create_type = "semaphore"});

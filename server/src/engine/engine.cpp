@@ -116,6 +116,14 @@ std::size_t Engine::unauthenticated() const {
   return n;
 }
 
+void Engine::check_implicit_name(std::string_view name) {
+  if (name.starts_with("anon:")) {
+    fail(ErrorCode::notfound,
+         fmt::format("no such object '{}' (anonymous objects are never made again)",
+                     printable(name)));
+  }
+}
+
 bool Engine::delete_object(std::string_view name) {
   const Object* o = objects_.find_raw(name);
   if (!o) return false;
@@ -291,6 +299,7 @@ const std::shared_ptr<Object>& Engine::resolve(Ctx& c) {
       fail(ErrorCode::notfound, fmt::format("no such object '{}'", printable(name)));
     }
     text::check_name(name);
+    check_implicit_name(name);
     std::vector<std::string_view> opts(cmd.create_options.begin(), cmd.create_options.end());
     obj = make_object(cmd.create_type, opts);
     add_object(name, obj, false);

@@ -36,8 +36,31 @@ Session::Held& Session::held(Object& obj) {
   Held& h = held_[&obj];
   // An entry whose object is gone may be for an earlier object at the same
   // address: start afresh. A live entry at this address is this object.
-  if (h.object.expired()) h = Held{obj.weak_from_this(), 0, false};
+  if (h.object.expired()) h = Held{obj.weak_from_this(), 0, false, {}, false, false};
   return h;
+}
+
+void Session::hold_lock(Object& obj, bool acquired) {
+  Held& h = held(obj);
+  h.owns = true;
+  if (acquired) {
+    h.lock_name = obj.name();
+    h.lock_acquired = true;
+  }
+  h.lock_held = acquired;
+}
+
+bool Session::holds_earlier_incarnation(const Object& lock) const {
+  if (auto it = held_.find(&lock);
+      it != held_.end() && it->second.lock_acquired && !it->second.object.expired()) {
+    return false;  // it has acquired this incarnation itself since
+  }
+  for (const auto& [raw, h] : held_) {
+    if (!h.lock_held || h.lock_name != lock.name()) continue;
+    std::shared_ptr<Object> old = h.object.lock();
+    if (!old || (old.get() != &lock && old->name() == lock.name())) return true;
+  }
+  return false;
 }
 
 void Session::hold(Object& obj) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "../types/scalar.hpp"
 #include "procshare/server/builtins.hpp"
 
@@ -77,6 +79,7 @@ std::shared_ptr<Object> create(Engine& e, std::string_view name, std::string_vie
   if (name.empty() || name.size() > kMaxNameBytes) {
     fail(ErrorCode::err, "object names are 1 to 512 bytes");
   }
+  Engine::check_implicit_name(name);
   std::shared_ptr<Object> obj = e.make_object(type, {});
   e.add_object(name, obj, false);
   return obj;
@@ -113,15 +116,18 @@ void set_string(Ctx& c, std::string_view name, std::string_view text) {
     auto& v = static_cast<ValueObject&>(*obj);
     // A typed value stays typed while it is given numbers of its type, so a
     // C++ proxy of an int value keeps working after a Redis SET.
-    const bool fits = v.elem_type() == ElemType::bytes ||
-                      (v.elem_type() == ElemType::int64 && to_int64(text)) ||
-                      (v.elem_type() == ElemType::float64 && to_double(text));
+    const bool fits =
+        v.elem_type() == ElemType::bytes || (v.elem_type() == ElemType::int64 && to_int64(text)) ||
+        (v.elem_type() == ElemType::float64 && to_double(text) && std::isfinite(*to_double(text)));
     if (fits) {
       v.set(text);
       return;
     }
   }
-  // Redis's SET replaces a key of any type.
+  // Redis's SET replaces a key of any type -- but never makes an anonymous
+  // name again (checked before the old object goes: a failed SET changes
+  // nothing).
+  Engine::check_implicit_name(name);
   if (obj) c.engine.delete_object(name);
   std::shared_ptr<Object> made = create(c.engine, name, kString);
   static_cast<ValueObject&>(*made).set(text);

@@ -5,9 +5,9 @@
 namespace procshare::server {
 
 ConditionObject::ConditionObject(std::shared_ptr<LockObject> named_lock,
-                                 std::uint64_t* abandoned_total)
+                                 std::uint64_t* abandoned_total, std::int64_t* tokens)
     : named_lock_(std::move(named_lock)), waiters_(*this) {
-  if (!named_lock_) own_lock_.emplace(*this, /*reentrant=*/true, abandoned_total);
+  if (!named_lock_) own_lock_.emplace(*this, /*reentrant=*/true, abandoned_total, tokens);
 }
 
 std::shared_ptr<Object> ConditionObject::lock_holder(const std::shared_ptr<Object>& self) const {

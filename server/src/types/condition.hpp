@@ -22,7 +22,9 @@ class ConditionObject : public Object {
  public:
   // Own lock: `named_lock` null. Otherwise the named lock object (kept alive
   // here even if it is deleted from the keyspace).
-  ConditionObject(std::shared_ptr<LockObject> named_lock, std::uint64_t* abandoned_total);
+  // `tokens`: the server-wide fencing token counter (LockCore).
+  ConditionObject(std::shared_ptr<LockObject> named_lock, std::uint64_t* abandoned_total,
+                  std::int64_t* tokens = nullptr);
 
   LockCore& lock() { return named_lock_ ? named_lock_->core() : *own_lock_; }
   const LockCore& lock() const { return named_lock_ ? named_lock_->core() : *own_lock_; }

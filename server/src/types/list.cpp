@@ -141,7 +141,12 @@ void ListObject::sort(bool numeric, bool descending) {
   // Read every key before moving anything, so a bad item changes nothing.
   std::vector<std::pair<double, std::size_t>> keys;
   keys.reserve(items_.size());
-  for (std::size_t i = 0; i < items_.size(); ++i) keys.emplace_back(float_or_fail(items_[i]), i);
+  // Sorting only reads: an item "inf" sorts last, as Python's key=float.
+  for (std::size_t i = 0; i < items_.size(); ++i) {
+    auto v = to_double(items_[i]);
+    if (!v) fail(ErrorCode::valueerror, "value is not a valid float");
+    keys.emplace_back(*v, i);
+  }
   auto by_key = [descending](const auto& a, const auto& b) {
     return descending ? b.first < a.first : a.first < b.first;
   };

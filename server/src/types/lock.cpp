@@ -4,8 +4,12 @@
 
 namespace procshare::server {
 
-LockCore::LockCore(Object& waiters_owner, bool reentrant, std::uint64_t* abandoned_total)
-    : waiters_(waiters_owner), reentrant_(reentrant), abandoned_total_(abandoned_total) {}
+LockCore::LockCore(Object& waiters_owner, bool reentrant, std::uint64_t* abandoned_total,
+                   std::int64_t* tokens)
+    : waiters_(waiters_owner),
+      reentrant_(reentrant),
+      abandoned_total_(abandoned_total),
+      tokens_(tokens) {}
 
 std::optional<ClientId> LockCore::owner() const {
   if (depth_ == 0) return std::nullopt;
@@ -25,7 +29,8 @@ std::int64_t LockCore::acquire_now(ClientId c, std::int64_t depth, bool queued) 
   if (!queued && !waiters_.empty()) return 0;
   owner_ = c;
   depth_ = depth;
-  return ++token_;
+  token_ = tokens_ ? ++*tokens_ : token_ + 1;
+  return token_;
 }
 
 void LockCore::release(ClientId c) {

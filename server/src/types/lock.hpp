@@ -5,8 +5,11 @@
 // by LockObject (the `lock` / `rlock` objects) and by a condition that has no
 // named lock of its own, so both get the same ownership, fencing and
 // abandonment rules:
-//  * every new owner gets a fresh fencing token (1, 2, ...; 0 before the first
-//    acquire); an rlock re-entry keeps its token and adds depth;
+//  * every new owner gets a fresh fencing token from one server-wide counter
+//    that only grows (Engine::fencing_tokens), so a token never repeats, not
+//    even after the lock is deleted, overwritten or flushed and made again
+//    (0 before the first acquire); an rlock re-entry keeps its token and adds
+//    depth;
 //  * `lock` may be released by any client (as Python's Lock); `rlock` only by
 //    its owner;
 //  * a departed owner's hold is dropped (client_gone) and counted in
@@ -25,8 +28,10 @@ class LockCore {
  public:
   // `waiters_owner` is the object whose DESCRIBE counts the waiters and whose
   // deletion fails them. `abandoned_total` (may be null) is the server-wide
-  // count of locks freed because their owner vanished.
-  LockCore(Object& waiters_owner, bool reentrant, std::uint64_t* abandoned_total);
+  // count of locks freed because their owner vanished. `tokens` (may be null:
+  // a counter of this lock's own) is the server-wide last fencing token.
+  LockCore(Object& waiters_owner, bool reentrant, std::uint64_t* abandoned_total,
+           std::int64_t* tokens = nullptr);
 
   bool reentrant() const { return reentrant_; }
   bool locked() const { return depth_ > 0; }
@@ -57,6 +62,7 @@ class LockCore {
   WaitQueue waiters_;
   bool reentrant_;
   std::uint64_t* abandoned_total_;
+  std::int64_t* tokens_;
   ClientId owner_ = 0;  // meaningful only while depth_ > 0
   std::int64_t depth_ = 0;
   std::int64_t token_ = 0;
@@ -65,8 +71,8 @@ class LockCore {
 
 class LockObject : public Object {
  public:
-  LockObject(bool reentrant, std::uint64_t* abandoned_total)
-      : core_(*this, reentrant, abandoned_total) {}
+  LockObject(bool reentrant, std::uint64_t* abandoned_total, std::int64_t* tokens = nullptr)
+      : core_(*this, reentrant, abandoned_total, tokens) {}
 
   LockCore& core() { return core_; }
   const LockCore& core() const { return core_; }

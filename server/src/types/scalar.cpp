@@ -78,6 +78,7 @@ std::int64_t int_or_fail(std::string_view s) {
 double float_or_fail(std::string_view s) {
   auto v = to_double(s);
   if (!v) fail(ErrorCode::valueerror, "value is not a valid float");
+  if (!std::isfinite(*v)) fail(ErrorCode::valueerror, "value is not a finite float (inf, nan)");
   return *v;
 }
 

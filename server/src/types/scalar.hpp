@@ -33,6 +33,8 @@ std::optional<double> to_double(std::string_view s);
 
 // The same, throwing CommandError(VALUEERROR) instead of returning nullopt.
 std::int64_t int_or_fail(std::string_view s);
+// A float that may be stored: finite only. No float value, array element or
+// dict number ever holds inf or nan (as INCRBYFLOAT never produces them).
 double float_or_fail(std::string_view s);
 
 // a + b; VALUEERROR on 64-bit overflow.

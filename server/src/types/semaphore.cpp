@@ -7,13 +7,13 @@
 
 namespace procshare::server {
 
-SemaphoreObject::SemaphoreObject(std::int64_t initial, bool bounded)
-    : waiters_(*this), value_(initial), initial_(initial), bounded_(bounded) {}
+SemaphoreObject::SemaphoreObject(std::int64_t initial, bool bounded, bool unowned)
+    : waiters_(*this), value_(initial), initial_(initial), bounded_(bounded), unowned_(unowned) {}
 
 bool SemaphoreObject::acquire_now(ClientId c, bool queued) {
   if (value_ <= 0 || (!queued && !waiters_.empty())) return false;
   --value_;
-  ++permits_[c];
+  if (!unowned_) ++permits_[c];
   return true;
 }
 
@@ -25,11 +25,18 @@ void SemaphoreObject::release(ClientId c, std::int64_t n) {
   if (bounded_ && value_ + n > initial_) {
     fail(ErrorCode::valueerror, "Semaphore released too many times");
   }
-  value_ += n;
-  if (auto it = permits_.find(c); it != permits_.end()) {
-    it->second -= std::min(n, it->second);
+  if (!unowned_) {
+    auto it = permits_.find(c);
+    std::int64_t held = it == permits_.end() ? 0 : it->second;
+    if (held < n) {
+      fail(ErrorCode::notowner,
+           held == 0 ? std::string("cannot release a permit this client does not hold")
+                     : "this client holds only " + std::to_string(held) + " permit(s)");
+    }
+    it->second -= n;
     if (it->second == 0) permits_.erase(it);
   }
+  value_ += n;
   waiters_.notify();
 }
 
@@ -48,12 +55,13 @@ void SemaphoreObject::client_gone(ClientId c) {
 }
 
 std::string SemaphoreObject::options_key() const {
-  return "value=" + std::to_string(initial_);
+  return "value=" + std::to_string(initial_) + (unowned_ ? " unowned" : "");
 }
 
 void SemaphoreObject::describe(Fields& out) const {
   out.add("value", FieldValue(value_));
   out.add("initial", FieldValue(initial_));
+  out.add("unowned", FieldValue(unowned_));
 }
 
 }  // namespace procshare::server

@@ -2,14 +2,15 @@
 // semaphore and boundedsemaphore (Python's threading.Semaphore /
 // BoundedSemaphore) whose permits are owned by client ids.
 //
-// Each acquired permit is booked to the client that took it, so that a client
-// that vanishes gives its permits back (client_gone) and the next waiters run.
-// As in Python any client may release; a release is booked against the
-// releasing client's own permits first and never takes its count below zero,
-// so a release by another client leaves the acquirer's booking alone. A
-// bounded semaphore never goes above its initial value: a release past it is a
-// VALUEERROR, and permits returned by a departed client are capped there too
-// (another client may already have released them for it).
+// Owned (the default): each acquired permit is booked to the client that took
+// it, and the invariant "initial - value = permits booked, each to a live
+// client" always holds: a client gives back only permits it holds (a release
+// of more is NOTOWNER), and a client that vanishes gives its permits back
+// (client_gone) so the next waiters run.
+// UNOWNED: Python's threading semantics, for signalling: any client may
+// release, nothing is booked, and nothing comes back when a client vanishes.
+// A bounded semaphore never goes above its initial value: a release past it is
+// a VALUEERROR (checked before ownership, as Python raises ValueError).
 #include <cstdint>
 #include <unordered_map>
 
@@ -20,18 +21,20 @@ namespace procshare::server {
 
 class SemaphoreObject : public Object {
  public:
-  SemaphoreObject(std::int64_t initial, bool bounded);
+  SemaphoreObject(std::int64_t initial, bool bounded, bool unowned = false);
 
   std::int64_t value() const { return value_; }
   std::int64_t initial() const { return initial_; }
   bool bounded() const { return bounded_; }
+  bool unowned() const { return unowned_; }
   WaitQueue& waiters() { return waiters_; }
 
   // Takes one permit for `c` if one is free and nobody waits ahead (`queued`:
   // the caller is the first waiter in line).
   bool acquire_now(ClientId c, bool queued = false);
   // Adds `n` (>= 1) permits and wakes waiters. Throws VALUEERROR for n < 1,
-  // overflow, or a bounded semaphore released past its initial value.
+  // overflow, or a bounded semaphore released past its initial value;
+  // NOTOWNER when owned and `c` holds fewer than n permits.
   void release(ClientId c, std::int64_t n);
 
   std::size_t size() const override { return 0; }
@@ -44,6 +47,7 @@ class SemaphoreObject : public Object {
   std::int64_t value_;
   std::int64_t initial_;
   bool bounded_;
+  bool unowned_;
   std::unordered_map<ClientId, std::int64_t> permits_;  // held per client, > 0 only
 };
 

@@ -170,8 +170,8 @@ TEST(Lock, DeleteFailsWaitersWithNotFound) {
   EXPECT_TRUE(is_int(h.call(a, {"DEL", "l"}), 1));
   EXPECT_TRUE(is_error(h.next_reply(b).value(), "NOTFOUND"));
   EXPECT_FALSE(h.parked(b));
-  // A fresh lock of the same name starts over.
-  EXPECT_TRUE(is_int(h.call(b, {"LOCK.ACQUIRE", "l"}), 1));
+  // A fresh lock of the same name: its tokens go on, never repeat.
+  EXPECT_TRUE(is_int(h.call(b, {"LOCK.ACQUIRE", "l"}), 2));
   h.disconnect(a);  // holds nothing any more: no effect on the new lock
   EXPECT_TRUE(is_int(h.call(b, {"LOCK.LOCKED", "l"}), 1));
 }
@@ -197,6 +197,21 @@ TEST(Lock, ImplicitCreationWrongTypeAndBadOptions) {
   EXPECT_TRUE(is_error(h.call(a, {"CREATE", "lock", "x", "MAXSIZE", "1"}), "ERR"));
   EXPECT_TRUE(is_ok(h.call(a, {"CREATE", "lock", "l", "EXISTOK"})));
   EXPECT_TRUE(is_error(h.call(a, {"CREATE", "rlock", "l", "EXISTOK"}), "EXISTS"));
+}
+
+TEST(Lock, TokensNeverRepeatAcrossIncarnations) {
+  Harness h;
+  auto& a = h.client();
+  auto& b = h.client();
+  EXPECT_TRUE(is_int(h.call(a, {"LOCK.ACQUIRE", "l"}), 1));
+  EXPECT_TRUE(is_int(h.call(b, {"DEL", "l"}), 1));
+  EXPECT_TRUE(is_int(h.call(b, {"LOCK.ACQUIRE", "l"}), 2));
+  EXPECT_TRUE(is_error(h.call(a, {"LOCK.RELEASE", "l"}), "NOTOWNER"));
+  EXPECT_TRUE(is_int(h.call(a, {"LOCK.LOCKED", "l"}), 1));
+  EXPECT_TRUE(is_int(h.call(a, {"LOCK.ACQUIRE", "other", "NOWAIT"}), 3));
+  EXPECT_TRUE(is_ok(h.call(b, {"LOCK.RELEASE", "l"})));
+  EXPECT_TRUE(is_int(h.call(a, {"LOCK.ACQUIRE", "l"}), 4));
+  EXPECT_TRUE(is_ok(h.call(a, {"LOCK.RELEASE", "l"})));
 }
 
 TEST(Lock, Resp3LockedIsBoolean) {

@@ -1,5 +1,6 @@
 // semaphore and boundedsemaphore: permits, FIFO waiters, per-client permits
-// returned on disconnect, the bounded limit.
+// returned on disconnect, only a holder releases (unless UNOWNED), the
+// bounded limit.
 #include "sync_test_util.hpp"
 
 namespace procshare::test {
@@ -18,7 +19,7 @@ TEST(Semaphore, DefaultsToOnePermitAndWakesWaitersInOrder) {
   EXPECT_TRUE(is_int(h.next_reply(b).value(), 1));
   EXPECT_TRUE(h.parked(c));
   EXPECT_TRUE(is_int(h.call(a, {"SEM.VALUE", "s"}), 0));
-  EXPECT_TRUE(is_ok(h.call(a, {"SEM.RELEASE", "s"})));
+  EXPECT_TRUE(is_ok(h.call(b, {"SEM.RELEASE", "s"})));
   EXPECT_TRUE(is_int(h.next_reply(c).value(), 1));
 }
 
@@ -28,7 +29,7 @@ TEST(Semaphore, ReleaseManyWakesMany) {
   auto& b = h.client();
   auto& c = h.client();
   auto& d = h.client();
-  EXPECT_TRUE(is_ok(h.call(a, {"CREATE", "semaphore", "s", "VALUE", "0"})));
+  EXPECT_TRUE(is_ok(h.call(a, {"CREATE", "semaphore", "s", "VALUE", "0", "UNOWNED"})));
   send_parked(h, b, {"SEM.ACQUIRE", "s"});
   send_parked(h, c, {"SEM.ACQUIRE", "s"});
   send_parked(h, d, {"SEM.ACQUIRE", "s"});
@@ -78,17 +79,39 @@ TEST(Semaphore, DisconnectReturnsThatClientsPermits) {
   EXPECT_TRUE(is_int(describe_field(h, c, "s", "initial"), 3));
 }
 
-TEST(Semaphore, ReleaseByAnotherClientIsAllowed) {
+TEST(Semaphore, OnlyAHolderReleases) {
   Harness h;
   auto& a = h.client();
   auto& b = h.client();
+  auto& x = h.client();
+  auto& y = h.client();
   h.call(a, {"CREATE", "semaphore", "s", "VALUE", "1"});
-  h.call(a, {"SEM.ACQUIRE", "s"});
-  EXPECT_TRUE(is_ok(h.call(b, {"SEM.RELEASE", "s"})));  // as in Python
+  EXPECT_TRUE(is_int(h.call(a, {"SEM.ACQUIRE", "s"}), 1));
+  EXPECT_TRUE(is_error(h.call(b, {"SEM.RELEASE", "s"}), "NOTOWNER"));  // b holds nothing
+  EXPECT_TRUE(is_int(h.call(b, {"SEM.VALUE", "s"}), 0));
+  EXPECT_TRUE(is_error(h.call(a, {"SEM.RELEASE", "s", "2"}), "NOTOWNER"));  // a holds one
+  send_parked(h, x, {"SEM.ACQUIRE", "s"});
+  h.disconnect(a);  // its permit goes to x
+  EXPECT_TRUE(is_int(h.next_reply(x).value(), 1));
+  EXPECT_TRUE(is_int(h.call(y, {"SEM.ACQUIRE", "s", "NOWAIT"}), 0));  // never two holders
+  EXPECT_TRUE(is_ok(h.call(x, {"SEM.RELEASE", "s"})));
+  EXPECT_TRUE(is_int(h.call(y, {"SEM.VALUE", "s"}), 1));
+}
+
+TEST(Semaphore, UnownedIsPythonsSemaphore) {
+  Harness h;
+  auto& a = h.client();
+  auto& b = h.client();
+  EXPECT_TRUE(is_ok(h.call(a, {"CREATE", "semaphore", "s", "VALUE", "1", "UNOWNED"})));
+  EXPECT_TRUE(is_int(h.call(a, {"SEM.ACQUIRE", "s"}), 1));
+  EXPECT_TRUE(is_ok(h.call(b, {"SEM.RELEASE", "s"})));  // anyone may release
   EXPECT_TRUE(is_int(h.call(b, {"SEM.VALUE", "s"}), 1));
-  // b's release did not use up a's booking: a vanishing returns its permit.
-  h.disconnect(a);
-  EXPECT_TRUE(is_int(h.call(b, {"SEM.VALUE", "s"}), 2));
+  EXPECT_TRUE(is_int(h.call(b, {"SEM.ACQUIRE", "s"}), 1));
+  h.disconnect(b);  // a signal taken stays taken
+  EXPECT_TRUE(is_int(h.call(a, {"SEM.VALUE", "s"}), 0));
+  EXPECT_TRUE(is_int(describe_field(h, a, "s", "unowned"), 1));
+  EXPECT_TRUE(is_ok(h.call(a, {"CREATE", "semaphore", "s", "VALUE", "1", "UNOWNED", "EXISTOK"})));
+  EXPECT_TRUE(is_error(h.call(a, {"CREATE", "semaphore", "s", "VALUE", "1", "EXISTOK"}), "EXISTS"));
 }
 
 TEST(Semaphore, BoundedRefusesReleasePastInitial) {
@@ -101,11 +124,15 @@ TEST(Semaphore, BoundedRefusesReleasePastInitial) {
   h.call(a, {"SEM.ACQUIRE", "s"});
   EXPECT_TRUE(is_error(h.call(a, {"SEM.RELEASE", "s", "3"}), "VALUEERROR"));
   EXPECT_TRUE(is_int(h.call(a, {"SEM.VALUE", "s"}), 0));
-  EXPECT_TRUE(is_ok(h.call(b, {"SEM.RELEASE", "s", "2"})));
-  // a's permits were already given back by b: a leaving cannot push the value
-  // past the bound.
+  EXPECT_TRUE(is_error(h.call(b, {"SEM.RELEASE", "s", "2"}), "NOTOWNER"));
   h.disconnect(a);
   EXPECT_TRUE(is_int(h.call(b, {"SEM.VALUE", "s"}), 2));
+  // UNOWNED bounded: anyone releases, never past the bound.
+  EXPECT_TRUE(is_ok(h.call(b, {"CREATE", "boundedsemaphore", "u", "VALUE", "1", "UNOWNED"})));
+  EXPECT_TRUE(is_int(h.call(b, {"SEM.ACQUIRE", "u"}), 1));
+  auto& c = h.client();
+  EXPECT_TRUE(is_ok(h.call(c, {"SEM.RELEASE", "u"})));
+  EXPECT_TRUE(is_error(h.call(c, {"SEM.RELEASE", "u"}), "VALUEERROR"));
 }
 
 TEST(Semaphore, DeleteFailsWaiters) {

@@ -85,11 +85,15 @@ TEST(Value, SetChecksTheType) {
   EXPECT_TRUE(is_float(h.call(c, {"VALUE.GET", "f"}), 3.0));
   EXPECT_TRUE(is_error(h.call(c, {"VALUE.SET", "f", "nan"}), "VALUEERROR"));
   EXPECT_TRUE(is_error(h.call(c, {"VALUE.SET", "f", "x"}), "VALUEERROR"));
-  EXPECT_TRUE(is_ok(h.call(c, {"VALUE.SET", "f", "-inf"})));
+  // Non-finite floats are never stored (as INCRBYFLOAT never produces them).
+  EXPECT_TRUE(is_error(h.call(c, {"VALUE.SET", "f", "-inf"}), "VALUEERROR"));
+  EXPECT_TRUE(is_error(h.call(c, {"VALUE.SET", "f", "inf"}), "VALUEERROR"));
+  EXPECT_TRUE(
+      is_error(h.call(c, {"CREATE", "value", "g", "TYPE", "float", "INIT", "inf"}), "VALUEERROR"));
   auto& c3 = h.client(3);
   auto r = h.call(c3, {"VALUE.GET", "f"});
   EXPECT_EQ(r.type, Reply::Type::dbl);
-  EXPECT_EQ(r.dbl, -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(r.dbl, 3.0);
 }
 
 TEST(Value, IncrBy) {

@@ -64,6 +64,11 @@ class Engine {
                                       std::span<const std::string_view> options);
   // Inserts a made object under `name` (anonymous: reference counted).
   void add_object(std::string_view name, const std::shared_ptr<Object>& obj, bool anonymous);
+  // Before an object is created implicitly (a write command on a missing
+  // name): an anonymous object's name ("anon:...", CREATE type *) is never
+  // made again once it is gone, so a client holding it never talks to a
+  // fresh default object by mistake. Throws NOTFOUND for such a name.
+  static void check_implicit_name(std::string_view name);
   // Deletes a named object; waiters get -NOTFOUND. False when absent.
   bool delete_object(std::string_view name);
   // FLUSHALL: deletes every object, and gives the memory back to the system.
@@ -120,6 +125,9 @@ class Engine {
   Config& config() { return config_; }
   const Config& config() const { return config_; }
   Stats& stats() { return stats_; }
+  // The last fencing token any lock handed out: one server-wide counter that
+  // only grows, so a token never repeats across locks or their incarnations.
+  std::int64_t& fencing_tokens() { return fencing_tokens_; }
   Clock::time_point started() const { return started_; }
   // 40 random hex characters, new at every start: a client that sees it
   // change knows it talks to a different server (and its state may be gone).
@@ -137,6 +145,7 @@ class Engine {
   void run(Session& s, const CommandSpec& cmd, std::span<const std::string_view> args);
   Config config_;
   Stats stats_;
+  std::int64_t fencing_tokens_ = 0;
   Clock::time_point started_ = Clock::now();
   std::string run_id_;
   // Names of the objects the running command created, undone if it fails.

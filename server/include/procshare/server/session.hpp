@@ -82,10 +82,23 @@ class Session {
   void add_ref(Object& obj, std::int64_t n);
   void add_ref(const std::shared_ptr<Object>& obj, std::int64_t n) { add_ref(*obj, n); }
   std::int64_t refs_on(const Object* obj) const;
+  // LOCK.ACQUIRE got `obj` (a lock) for this client; LOCK.RELEASE by this
+  // client, or its release by another, ends that (`acquired` false).
+  void hold_lock(Object& obj, bool acquired);
+  // Whether this client acquired an earlier incarnation of the lock now named
+  // like `lock` (deleted, overwritten or flushed since) without releasing it,
+  // and has not acquired `lock` itself since: a release by name from it is
+  // meant for the old lock, not for this one.
+  bool holds_earlier_incarnation(const Object& lock) const;
   struct Held {
     std::weak_ptr<Object> object;
     std::int64_t refs = 0;
     bool owns = false;
+    // Locks only: the name it had when acquired, whether this client still
+    // believes it holds it, and whether it ever acquired it.
+    std::string lock_name;
+    bool lock_held = false;
+    bool lock_acquired = false;
   };
   std::unordered_map<const Object*, Held>& holdings() { return held_; }
 
