@@ -294,6 +294,19 @@ def test_semaphores(manager):
         assert b.get_value() == 0
 
 
+def test_semaphore_as_a_signal_and_owned_permits(manager):
+    # As threading's: released by someone who never acquired (a signal).
+    real, s = threading.Semaphore(0), manager.Semaphore(0)
+    same(real.release, s.release)
+    same(lambda: real.acquire(False), lambda: s.acquire(False))
+    # owned=True: only a holder may release.
+    o = manager.Semaphore(1, owned=True)
+    with pytest.raises(RuntimeError):
+        o.release()
+    assert o.acquire(False)
+    o.release()
+
+
 def test_condition(manager):
     c = manager.Condition()
     state = manager.dict(ready=False)

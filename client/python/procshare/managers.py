@@ -282,15 +282,20 @@ class Client:
     def RLock(self):
         return self._make("rlock")
 
-    def Semaphore(self, value=1):
+    # Python's semaphores let any process release (a signal), so by default
+    # these are the server's UNOWNED ones. owned=True gives procshare's
+    # safer kind: only a holder releases, and a dead holder's permits return.
+    def Semaphore(self, value=1, owned=False):
         if value < 0:
             raise ValueError("semaphore initial value must be >= 0")
-        return self._make("semaphore", "VALUE", str(value))
+        extra = () if owned else ("UNOWNED",)
+        return self._make("semaphore", "VALUE", str(value), *extra)
 
-    def BoundedSemaphore(self, value=1):
+    def BoundedSemaphore(self, value=1, owned=False):
         if value < 0:
             raise ValueError("semaphore initial value must be >= 0")
-        return self._make("boundedsemaphore", "VALUE", str(value))
+        extra = () if owned else ("UNOWNED",)
+        return self._make("boundedsemaphore", "VALUE", str(value), *extra)
 
     def Condition(self, lock=None):
         if lock is None:
