@@ -8,7 +8,7 @@ and the dicts, lists, queues, locks, ... live in procshare-server, where
 C++ programs, redis-cli and netcat see them too. See docs/python.md.
 """
 
-from .connection import Connection, Pending, Pipeline, parse_address
+from .connection import TLS, Connection, Pending, Pipeline, parse_address
 from .errors import ProcshareConnectionError, RemoteError
 from .managers import Client, Manager, SyncManager, connect, find_server
 from .proxies import (ArrayProxy, BarrierProxy, BaseProxy, BoundedSemaphoreProxy, ConditionProxy,
@@ -21,7 +21,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Manager", "SyncManager", "connect", "Client", "RemoteError", "ProcshareConnectionError",
-    "Pipeline", "Pending", "Connection", "parse_address", "find_server", "values",
+    "Pipeline", "Pending", "Connection", "parse_address", "find_server", "values", "TLS",
     "BaseProxy", "DictProxy", "ListProxy", "SetProxy", "NamespaceProxy", "ValueProxy",
     "ArrayProxy", "QueueProxy", "JoinableQueueProxy", "LockProxy", "RLockProxy",
     "SemaphoreProxy", "BoundedSemaphoreProxy", "ConditionProxy", "EventProxy", "BarrierProxy",

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import os
 import socket
+import ssl
 import weakref
 from multiprocessing import AuthenticationError
 from typing import Any, List, Optional, Sequence, Tuple, Union
@@ -21,22 +22,58 @@ DEFAULT_ADDRESS = "unix:/tmp/procshare.sock"
 
 
 class Address(tuple):
-    """("unix", path) or ("tcp", (host, port))."""
+    """("unix", path), ("tcp", (host, port)) or ("tls", (host, port), tls)
+    where tls is a TLS tuple (picklable: it travels to spawned children)."""
 
     def __str__(self):
-        kind, where = self
+        kind, where = self[0], self[1]
         if kind == "unix":
             return "unix:" + where
         host, port = where
-        return "tcp://%s:%d" % ("[%s]" % host if ":" in host else host, port)
+        return "%s://%s:%d" % (kind, "[%s]" % host if ":" in host else host, port)
 
 
-def parse_address(address: Union[str, Tuple[str, int], "Address", None]) -> Address:
-    """unix:/path, tcp://host:port, host:port (TCP), /path (Unix), (host, port)."""
+class TLS(tuple):
+    """TLS settings of a tls:// address: the CA file or directory that
+    verifies the server (default: the system's), a client certificate and
+    key (when the server asks for one), and the name to check the server's
+    certificate against (default: the host of the address)."""
+
+    def __new__(cls, cafile=None, capath=None, certfile=None, keyfile=None,
+                server_hostname=None):
+        return super().__new__(cls, (cafile, capath, certfile, keyfile, server_hostname))
+
+
+_contexts = {}
+
+
+def _tls_context(tls: "TLS") -> ssl.SSLContext:
+    """One SSLContext per settings and process, with CA verification and
+    host-name checking on (TLS 1.2 or later)."""
+    ctx = _contexts.get(tls)
+    if ctx is None:
+        cafile, capath, certfile, keyfile, _ = tls
+        ctx = ssl.create_default_context(cafile=cafile, capath=capath)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        if certfile:
+            ctx.load_cert_chain(certfile, keyfile)
+        _contexts[tls] = ctx
+    return ctx
+
+
+def parse_address(address: Union[str, Tuple[str, int], "Address", None],
+                  tls: Optional[TLS] = None) -> Address:
+    """unix:/path, tcp://host:port, tls://host:port, host:port (TCP), /path
+    (Unix), (host, port)."""
     if address is None:
         address = DEFAULT_ADDRESS
     if isinstance(address, Address):
         return address
+    if isinstance(address, str) and address.startswith("tls://"):
+        host, _, port = address[6:].rpartition(":")
+        if host.startswith("[") and host.endswith("]"):
+            host = host[1:-1]
+        return Address(("tls", (host, int(port)), tls or TLS()))
     if isinstance(address, tuple):
         return Address(("tcp", (str(address[0]), int(address[1]))))
     a = str(address)
@@ -129,7 +166,7 @@ class Connection:
         self.behind = 0
         self.unread = []
         self.late_error = None
-        kind, where = self.address
+        kind, where = self.address[0], self.address[1]
         try:
             if kind == "unix":
                 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -139,9 +176,13 @@ class Connection:
                 where = infos[0][4]
             s.settimeout(connect_timeout)
             s.connect(where)
-            s.settimeout(None)
-            if kind == "tcp":
+            if kind != "unix":
                 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if kind == "tls":
+                tls = self.address[2]
+                s = _tls_context(tls).wrap_socket(
+                    s, server_hostname=tls[4] or self.address[1][0])
+            s.settimeout(None)
         except OSError as e:
             raise ProcshareConnectionError("cannot connect to %s: %s" % (self.address, e)) from None
         self.sock = s

@@ -596,11 +596,14 @@ def Manager(**kwargs) -> SyncManager:
 
 
 def connect(address="unix:/tmp/procshare.sock", authkey=None, authkey_file=None,
-            connect_timeout=10.0) -> Client:
-    """A client of a server that already runs (Unix or TCP). The key is
+            connect_timeout=10.0, tls=None) -> Client:
+    """A client of a server that already runs (Unix, TCP or TLS). The key is
     ``authkey``, the contents of ``authkey_file``, env PROCSHARE_AUTHKEY, or
     none. The connection authenticates by challenge-response and checks the
-    server's proof."""
+    server's proof. For ``tls://host:port``, ``tls`` is a ``procshare.TLS``
+    (CA, client certificate and key, server name)."""
+    if tls is not None or (isinstance(address, str) and address.startswith("tls://")):
+        address = parse_address(address, tls)
     if authkey is None and authkey_file is not None:
         authkey = _read_key_file(authkey_file)
     if authkey is None and os.environ.get("PROCSHARE_AUTHKEY"):
