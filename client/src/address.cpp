@@ -4,14 +4,15 @@
 #include "procshare/address.hpp"
 
 #include <charconv>
-#include <stdexcept>
+
+#include "procshare/errors.hpp"
 
 namespace procshare {
 
 namespace {
 
 [[noreturn]] void bad(std::string_view text, std::string_view why) {
-  throw std::invalid_argument(
+  throw AddressError(
       "invalid procshare address '" + std::string(text) + "': " + std::string(why) +
       " (expected unix:/path, tcp://host:port, tls://host:port, host:port or /path)");
 }

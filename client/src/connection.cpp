@@ -198,7 +198,7 @@ std::optional<std::string> resolve_authkey(const ConnectOptions& opts) {
   if (opts.authkey_file) {
     std::string error;
     auto key = auth::read_key_file(*opts.authkey_file, &error);
-    if (!key) throw AuthError("cannot read authkey file " + *opts.authkey_file + ": " + error);
+    if (!key) throw AuthError(error);  // it names the file and the reason
     return key;
   }
   if (const char* env = std::getenv("PROCSHARE_AUTHKEY")) return std::string(env);

@@ -48,14 +48,15 @@ TEST(Address, Forms) {
   }
 }
 
-TEST(Address, MalformedIsInvalidArgument) {
+TEST(Address, MalformedIsAProcshareError) {
   for (const char* bad : {"tcp://host:0", "tcp://host:99999", "host:", ":80", "tcp://host:x",
                           "http://host", "unix:", "justaword", "::1:80", "tcp://[::1"}) {
     SCOPED_TRACE(bad);
     try {
       Address::parse(bad);
       ADD_FAILURE() << "accepted";
-    } catch (const std::invalid_argument& e) {
+    } catch (const procshare::Error& e) {
+      EXPECT_EQ(e.code(), "ADDRESS");
       EXPECT_NE(std::string(e.what()).find(bad), std::string::npos) << e.what();
     }
   }

@@ -625,7 +625,9 @@ TEST(Security, HostileFramesGetProtocolErrorsAndTheServerStaysSmall) {
   EXPECT_EQ(ctl.call({"PING"}).str, "PONG");
   EXPECT_GE(info_field(ctl, "protocol_errors"), static_cast<long>(cases.size()));
   EXPECT_TRUE(wait_until([&] { return info_field(ctl, "connected_clients") == 1; }));
+#if !defined(__SANITIZE_ADDRESS__)  // ASan's quarantine keeps freed memory resident
   EXPECT_LT(rss_bytes(server.pid()), rss_before + 32u * 1024 * 1024);
+#endif
 }
 
 TEST(Security, PreAuthLimitsOnAKeyedServer) {

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   Address address;
   try {
     address = Address::parse(opts.address);
-  } catch (const std::invalid_argument& e) {
+  } catch (const Error& e) {
     complain(e.what());
     return kExitFailure;
   }

@@ -40,6 +40,13 @@ class AuthError : public Error {
   AuthError(std::string code, std::string message) : Error(std::move(code), std::move(message)) {}
 };
 
+// An address that does not parse (PROTOCOL.md §1 syntax). Like every error
+// of the library, a procshare::Error (code "ADDRESS").
+class AddressError : public Error {
+ public:
+  explicit AddressError(std::string message) : Error("ADDRESS", std::move(message)) {}
+};
+
 // Bytes from the server that are not valid RESP, or a reply of the wrong shape.
 class ProtocolError : public Error {
  public:
