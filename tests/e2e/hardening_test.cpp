@@ -276,5 +276,38 @@ TEST(FailedCommands, BlpopOverMaxObjectsLeavesNoListBehind) {
   EXPECT_EQ(c.call({"DBSIZE"}).integer, 1);
 }
 
+// Issue 11: one waiter in three queues, served once, withdrawn from all.
+TEST(Waits, BlpopOnThreeListsIsServedByTheSecondAndLeavesTheOthers) {
+  ServerProcess server;
+  auto admin = RawClient::unix_socket(server.unix_path());
+  for (const char* l : {"a", "b", "c"}) ASSERT_EQ(admin.call({"CREATE", "list", l}).str, "OK");
+  auto waiter = RawClient::unix_socket(server.unix_path());
+  waiter.send({"BLPOP", "a", "b", "c", "0"});
+  ASSERT_TRUE(wait_until([&] { return info_field(admin, "blocked_clients") == 1; }));
+  ASSERT_EQ(admin.call({"RPUSH", "b", "x"}).integer, 1);
+  Reply r = waiter.read();
+  ASSERT_EQ(r.elements.size(), 2u);
+  EXPECT_EQ(r.elements[0].str, "b");
+  EXPECT_EQ(r.elements[1].str, "x");
+  auto waiters_of = [&](const char* name) {
+    Reply d = admin.call({"DESCRIBE", name});
+    for (std::size_t k = 0; k + 1 < d.elements.size(); k += 2) {
+      if (d.elements[k].str == "waiters") return d.elements[k + 1].integer;
+    }
+    return -1L;
+  };
+  // (b may be gone: an emptied Redis list is deleted, as in Redis)
+  for (const char* l : {"a", "b", "c"}) EXPECT_LE(waiters_of(l), 0) << l;
+  // A second wait, then the client leaves: it is withdrawn from all three.
+  waiter.send({"BLPOP", "a", "b", "c", "0"});
+  ASSERT_TRUE(wait_until([&] { return waiters_of("c") == 1; }));
+  waiter.close();
+  ASSERT_TRUE(wait_until([&] { return info_field(admin, "blocked_clients") == 0; }));
+  // (b may be gone: an emptied Redis list is deleted, as in Redis)
+  for (const char* l : {"a", "b", "c"}) EXPECT_LE(waiters_of(l), 0) << l;
+  ASSERT_EQ(admin.call({"RPUSH", "a", "kept"}).integer, 1);
+  EXPECT_EQ(admin.call({"LLEN", "a"}).integer, 1);
+}
+
 }  // namespace
 }  // namespace procshare::test

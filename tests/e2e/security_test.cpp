@@ -578,7 +578,7 @@ TEST(Security, HostileFramesGetProtocolErrorsAndTheServerStaysSmall) {
   ServerProcess server;
   auto ctl = RawClient::unix_socket(server.unix_path());
   ASSERT_EQ(ctl.call({"PING"}).str, "PONG");
-  std::size_t rss_before = rss_bytes(server.pid());
+  [[maybe_unused]] std::size_t rss_before = rss_bytes(server.pid());
   std::string deep;
   for (int i = 0; i < 100000; ++i) deep += "*1\r\n";
   const std::vector<std::pair<std::string, std::string>> cases = {
