@@ -73,6 +73,15 @@ int main(int argc, char** argv) {
   asio::io_context io(1);
   Engine engine(config);
   register_builtins(engine);
+  if (config.appendonly) {
+    try {
+      engine.start_persistence();
+    } catch (const std::exception& e) {
+      log::warning("{}", e.what());
+      fmt::print(stderr, "procshare-server: {}\n", e.what());
+      return 1;
+    }
+  }
   Server server(io, engine);
   try {
     server.start();

@@ -160,6 +160,11 @@ std::optional<int> ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
   return status_;
 }
 
+void ServerProcess::kill_hard() {
+  if (running()) kill(pid_, SIGKILL);
+  wait_exit(10s);
+}
+
 int ServerProcess::terminate(std::chrono::milliseconds timeout) {
   if (running()) kill(pid_, SIGTERM);
   auto st = wait_exit(timeout);

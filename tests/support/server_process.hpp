@@ -54,6 +54,8 @@ class ServerProcess {
 
   // Sends SIGTERM and waits; returns the exit status (or -signal).
   int terminate(std::chrono::milliseconds timeout = 10s);
+  // SIGKILL (a crash: nothing is flushed or synced) and waits for it.
+  void kill_hard();
   // Waits for the process to exit by itself (after SHUTDOWN).
   std::optional<int> wait_exit(std::chrono::milliseconds timeout = 10s);
   bool running();

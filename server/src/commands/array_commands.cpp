@@ -5,6 +5,7 @@
 // so it is never created implicitly (no create_type).
 #include "../types/array.hpp"
 #include "data_glue.hpp"
+#include "dump_util.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
 
@@ -90,11 +91,38 @@ void array_incrby(Ctx& c) {
 
 }  // namespace
 
+namespace {
+void dump_array(const Object& obj, const TypeSpec::Emit& emit) {
+  const auto& a = static_cast<const ArrayObject&>(obj);
+  std::vector<std::string> options{"TYPE", std::string(elem_type_name(a.elem_type()))};
+  if (a.size() == 0) {
+    options.insert(options.end(), {"LEN", "0"});
+  } else {
+    options.emplace_back("INIT");
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      switch (a.elem_type()) {
+        case ElemType::int64:
+          options.push_back(format_int64(a.int_at(i)));
+          break;
+        case ElemType::float64:
+          options.push_back(format_double(a.float_at(i)));
+          break;
+        case ElemType::bytes:
+          options.emplace_back(a.bytes_at(i));
+          break;
+      }
+    }
+  }
+  dump::create(emit, obj, std::move(options));
+}
+}  // namespace
+
 void register_array_type(Engine& e) {
   e.register_type(TypeSpec{
       .name = "array",
       .make = make_array,
       .summary = "a fixed-length array of int, float or bytes (Python's Manager.Array)",
+      .dump = dump_array,
   });
   using namespace flag;
   data_glue::register_family(

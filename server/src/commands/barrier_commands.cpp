@@ -6,6 +6,7 @@
 // disconnect -> the barrier breaks for the others; DEL -> -NOTFOUND.
 #include "../types/barrier.hpp"
 
+#include "dump_util.hpp"
 #include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
@@ -117,19 +118,28 @@ CommandSpec barrier_command(std::string name, int arity, std::uint32_t flags, Ha
 
 }  // namespace
 
+namespace {
+// Kept: the parties; a restart resets the barrier.
+void dump_barrier(const Object& obj, const TypeSpec::Emit& emit) {
+  dump::create(emit, obj,
+               {"PARTIES", std::to_string(static_cast<const BarrierObject&>(obj).parties())});
+}
+}  // namespace
+
 void register_barrier_type(Engine& e) {
   e.register_type({.name = "barrier",
                    .make = [](Engine&, auto o) { return make_barrier(o); },
-                   .summary = "A barrier for PARTIES n clients (Python's Barrier)"});
+                   .summary = "A barrier for PARTIES n clients (Python's Barrier)",
+                   .dump = dump_barrier});
 
   using namespace flag;
-  e.register_command(barrier_command("BARRIER.WAIT", -2, write | blocking, cmd_wait,
+  e.register_command(barrier_command("BARRIER.WAIT", -2, write | transient | blocking, cmd_wait,
                                      "Wait for all parties; replies the arrival index, or BROKEN",
                                      "barrier [TIMEOUT seconds]"));
   e.register_command(
-      barrier_command("BARRIER.RESET", 2, write, cmd_reset,
+      barrier_command("BARRIER.RESET", 2, write | transient, cmd_reset,
                       "Fail the current waiters with BROKEN and make it usable again", "barrier"));
-  e.register_command(barrier_command("BARRIER.ABORT", 2, write, cmd_abort,
+  e.register_command(barrier_command("BARRIER.ABORT", 2, write | transient, cmd_abort,
                                      "Break the barrier: waiters and later waits get BROKEN",
                                      "barrier"));
   e.register_command(barrier_command("BARRIER.PARTIES", 2, readonly | fast, cmd_parties,

@@ -13,6 +13,7 @@
 // of its named lock, while reacquiring) -> -NOTFOUND.
 #include "../types/condition.hpp"
 
+#include "dump_util.hpp"
 #include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
@@ -179,26 +180,35 @@ CommandSpec cond_command(std::string name, int arity, std::uint32_t flags, Handl
 
 }  // namespace
 
+namespace {
+void dump_condition(const Object& obj, const TypeSpec::Emit& emit) {
+  const auto& c = static_cast<const ConditionObject&>(obj);
+  std::vector<std::string> options;
+  if (const Object* lock = c.named_lock()) options = {"LOCK", lock->name()};
+  dump::create(emit, obj, std::move(options));
+}
+}  // namespace
+
 void register_condition_type(Engine& e) {
-  e.register_type(
-      {.name = "condition",
-       .make = make_condition,
-       .summary = "A condition variable over its own rlock or a named lock (LOCK name)"});
+  e.register_type({.name = "condition",
+                   .make = make_condition,
+                   .summary = "A condition variable over its own rlock or a named lock (LOCK name)",
+                   .dump = dump_condition});
 
   using namespace flag;
-  e.register_command(cond_command("COND.ACQUIRE", -2, write | blocking, cmd_acquire,
+  e.register_command(cond_command("COND.ACQUIRE", -2, write | transient | blocking, cmd_acquire,
                                   "Acquire the condition's lock; replies 1, or 0 on timeout",
                                   "condition [TIMEOUT seconds]"));
-  e.register_command(cond_command("COND.RELEASE", 2, write | fast, cmd_release,
+  e.register_command(cond_command("COND.RELEASE", 2, write | transient | fast, cmd_release,
                                   "Release the condition's lock (its owner only)", "condition"));
   e.register_command(
-      cond_command("COND.WAIT", -2, write | blocking, cmd_wait,
+      cond_command("COND.WAIT", -2, write | transient | blocking, cmd_wait,
                    "Release the lock, wait for a notify, reacquire; replies 1, or 0 on timeout",
                    "condition [TIMEOUT seconds]"));
-  e.register_command(cond_command("COND.NOTIFY", -2, write | fast, cmd_notify,
+  e.register_command(cond_command("COND.NOTIFY", -2, write | transient | fast, cmd_notify,
                                   "Wake up to n waiters (1)", "condition [n]"));
-  e.register_command(
-      cond_command("COND.NOTIFYALL", 2, write, cmd_notifyall, "Wake every waiter", "condition"));
+  e.register_command(cond_command("COND.NOTIFYALL", 2, write | transient, cmd_notifyall,
+                                  "Wake every waiter", "condition"));
 }
 
 }  // namespace procshare::server

@@ -5,6 +5,7 @@
 // INCRBY pair start a missing key at 0, as HINCRBY does.
 #include "../types/dict.hpp"
 #include "data_glue.hpp"
+#include "dump_util.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
 
@@ -76,6 +77,7 @@ void dict_pop(Ctx& c) {
 void dict_popitem(Ctx& c) {
   auto item = dict(c).popitem();
   if (!item) fail(ErrorCode::keyerror, "popitem(): dictionary is empty");
+  if (c.engine.logging()) c.engine.log_instead({"DICT.DEL", std::string(c.arg(1)), item->first});
   c.out.array(2);
   c.out.bulk(item->first);
   c.out.bulk(item->second);
@@ -112,6 +114,18 @@ void dict_incrbyfloat(Ctx& c) {
 
 }  // namespace
 
+namespace {
+void dump_dict(const Object& obj, const TypeSpec::Emit& emit) {
+  const auto& d = static_cast<const DictObject&>(obj);
+  dump::create(emit, obj);
+  dump::Batch b(emit, {"DICT.UPDATE", obj.name()});
+  d.for_each([&](std::string_view k, std::string_view v) {
+    b.add(k);
+    b.add(v);
+  });
+}
+}  // namespace
+
 void register_dict_type(Engine& e) {
   e.register_type(TypeSpec{
       .name = "dict",
@@ -120,6 +134,7 @@ void register_dict_type(Engine& e) {
         return std::make_unique<DictObject>();
       },
       .summary = "Python's dict of byte strings, in insertion order",
+      .dump = dump_dict,
   });
   using namespace flag;
   data_glue::register_family(

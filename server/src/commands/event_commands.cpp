@@ -4,6 +4,7 @@
 // DEL -> -NOTFOUND.
 #include "../types/event.hpp"
 
+#include "dump_util.hpp"
 #include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
@@ -44,13 +45,24 @@ void cmd_wait(Ctx& c) {
 
 }  // namespace
 
+namespace {
+void dump_event(const Object& obj, const TypeSpec::Emit& emit) {
+  dump::create(emit, obj);
+  if (static_cast<const EventObject&>(obj).is_set()) {
+    std::vector<std::string> argv{"EVENT.SET", obj.name()};
+    emit(argv);
+  }
+}
+}  // namespace
+
 void register_event_type(Engine& e) {
   e.register_type({.name = "event",
                    .make = [](Engine&, auto o) -> std::unique_ptr<Object> {
                      sync::no_options("event", o);
                      return std::make_unique<EventObject>();
                    },
-                   .summary = "A flag clients can wait for (Python's Event)"});
+                   .summary = "A flag clients can wait for (Python's Event)",
+                   .dump = dump_event});
 
   const std::vector<std::string> types{"event"};
   using namespace flag;
@@ -79,7 +91,7 @@ void register_event_type(Engine& e) {
                       .types = types});
   e.register_command({.name = "EVENT.WAIT",
                       .arity = -2,
-                      .flags = write | blocking,
+                      .flags = write | transient | blocking,
                       .handler = cmd_wait,
                       .summary = "Wait for the flag; replies 1, or 0 on timeout",
                       .args = "event [TIMEOUT seconds]",

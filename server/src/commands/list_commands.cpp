@@ -4,6 +4,7 @@
 // as Redis's RPUSH and LINSERT do, and the other changes reply +OK.
 #include "../types/list.hpp"
 #include "data_glue.hpp"
+#include "dump_util.hpp"
 #include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
@@ -119,6 +120,15 @@ void list_len(Ctx& c) {
 
 }  // namespace
 
+namespace {
+void dump_list(const Object& obj, const TypeSpec::Emit& emit) {
+  const auto& l = static_cast<const ListObject&>(obj);
+  dump::create(emit, obj);
+  dump::Batch b(emit, {"LIST.EXTEND", obj.name()});
+  for (std::size_t i = 0; i < l.size(); ++i) b.add(l[i]);
+}
+}  // namespace
+
 void register_list_type(Engine& e) {
   e.register_type(TypeSpec{
       .name = "list",
@@ -127,6 +137,7 @@ void register_list_type(Engine& e) {
         return std::make_unique<ListObject>();
       },
       .summary = "Python's list of byte strings",
+      .dump = dump_list,
   });
   using namespace flag;
   data_glue::register_family(

@@ -8,6 +8,7 @@
 // new lock of that name (it means the old one), even for a plain `lock`.
 #include "../types/lock.hpp"
 
+#include "dump_util.hpp"
 #include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
@@ -61,19 +62,28 @@ std::unique_ptr<Object> make_lock(Engine& e, std::span<const std::string_view> o
 
 }  // namespace
 
+namespace {
+// Kept: that the lock exists and its kind; free after a restart.
+void dump_lock(const Object& obj, const TypeSpec::Emit& emit) {
+  dump::create(emit, obj);
+}
+}  // namespace
+
 void register_lock_types(Engine& e) {
   e.register_type({.name = "lock",
                    .make = [](Engine& e, auto o) { return make_lock(e, o, false); },
-                   .summary = "A mutual-exclusion lock any client may release (Python's Lock)"});
+                   .summary = "A mutual-exclusion lock any client may release (Python's Lock)",
+                   .dump = dump_lock});
   e.register_type({.name = "rlock",
                    .make = [](Engine& e, auto o) { return make_lock(e, o, true); },
-                   .summary = "A reentrant lock only its owner may release (Python's RLock)"});
+                   .summary = "A reentrant lock only its owner may release (Python's RLock)",
+                   .dump = dump_lock});
 
   const std::vector<std::string> types{"lock", "rlock"};
   using namespace flag;
   e.register_command({.name = "LOCK.ACQUIRE",
                       .arity = -2,
-                      .flags = write | blocking,
+                      .flags = write | transient | blocking,
                       .handler = cmd_acquire,
                       .summary = "Acquire the lock; replies a fencing token, or 0 on timeout",
                       .args = "lock [TIMEOUT seconds | NOWAIT]",
@@ -81,7 +91,7 @@ void register_lock_types(Engine& e) {
                       .create_type = "lock"});
   e.register_command({.name = "LOCK.RELEASE",
                       .arity = 2,
-                      .flags = write | fast,
+                      .flags = write | transient | fast,
                       .handler = cmd_release,
                       .summary = "Release the lock (an rlock only by its owner)",
                       .args = "lock",

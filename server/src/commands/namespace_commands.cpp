@@ -3,6 +3,7 @@
 // code of Python's AttributeError here (§3).
 #include "../types/namespace.hpp"
 #include "data_glue.hpp"
+#include "dump_util.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
 
@@ -53,6 +54,17 @@ void ns_items(Ctx& c) {
 
 }  // namespace
 
+namespace {
+void dump_namespace(const Object& obj, const TypeSpec::Emit& emit) {
+  const auto& ns = static_cast<const NamespaceObject&>(obj);
+  dump::create(emit, obj);
+  ns.for_each([&](std::string_view k, std::string_view v) {
+    std::vector<std::string> argv{"NS.SET", obj.name(), std::string(k), std::string(v)};
+    emit(argv);
+  });
+}
+}  // namespace
+
 void register_namespace_type(Engine& e) {
   e.register_type(TypeSpec{
       .name = "namespace",
@@ -61,6 +73,7 @@ void register_namespace_type(Engine& e) {
         return std::make_unique<NamespaceObject>();
       },
       .summary = "Python's managers.Namespace: named attributes",
+      .dump = dump_namespace,
   });
   using namespace flag;
   data_glue::register_family(e, "namespace",

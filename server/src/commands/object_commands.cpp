@@ -184,7 +184,8 @@ void cmd_methods(Ctx& c) {
   if (!t) fail(ErrorCode::err, fmt::format("unknown type '{}'", c.arg(1)));
   std::vector<std::string_view> names;
   for (const auto& [name, spec] : c.engine.commands()) {
-    if (std::find(spec->types.begin(), spec->types.end(), t->name) != spec->types.end()) {
+    if (!(spec->flags & flag::internal) &&
+        std::find(spec->types.begin(), spec->types.end(), t->name) != spec->types.end()) {
       names.push_back(name);
     }
   }
@@ -209,10 +210,10 @@ void register_object_commands(Engine& e) {
       {"OBJECTS", -1, readonly, cmd_objects, "Names matching a glob pattern", "[pattern]"});
   e.register_command({"DESCRIBE", 2, readonly, cmd_describe,
                       "Type, size, references, waiters and state of an object", "name"});
-  e.register_command({"REF.INC", -2, write | fast, cmd_ref_inc,
+  e.register_command({"REF.INC", -2, write | transient | fast, cmd_ref_inc,
                       "Add a reference held by this connection, or by no one (DETACHED)",
                       "name [DETACHED]"});
-  e.register_command({"REF.DEC", -2, write | fast, cmd_ref_dec,
+  e.register_command({"REF.DEC", -2, write | transient | fast, cmd_ref_dec,
                       "Drop a reference; an anonymous object goes at zero", "name [DETACHED]"});
   e.register_command({"METHODS", 2, readonly, cmd_methods, "The commands of a type", "type"});
 }

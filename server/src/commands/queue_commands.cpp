@@ -9,6 +9,7 @@
 // -NOTFOUND.
 #include "../types/queue.hpp"
 
+#include "dump_util.hpp"
 #include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
@@ -45,6 +46,13 @@ void cmd_put(Ctx& c) {
          [q = &q, item = std::string(value)](WaitOutcome&, Wake w) mutable {
            return q->put_now(item, w.parked);
          });
+  if (c.engine.logging() && c.session.parked()) {
+    // Stored later, when there is room: logged then.
+    c.session.waiter()->logged_as = [name = std::string(c.arg(1)),
+                                     item = std::string(value)](const Waiter&) {
+      return std::vector<std::string>{"QUEUE.PUT", name, item, "NOWAIT"};
+    };
+  }
 }
 
 void cmd_get(Ctx& c) {
@@ -71,7 +79,30 @@ void cmd_get(Ctx& c) {
     if (self.outcome.status == WaitStatus::done) q->put_back(std::move(self.outcome.item));
   };
   w->deadline = opts.deadline();
+  if (c.engine.logging()) {
+    w->logged_as = [name = std::string(c.arg(1))](const Waiter&) {
+      return std::vector<std::string>{"QUEUE.GET", name, "NOWAIT"};
+    };
+    w->logged_undo = [name = std::string(c.arg(1))](const Waiter& self) {
+      return std::vector<std::string>{"QUEUE.PUTBACK", name, self.outcome.item};
+    };
+  }
   c.park(std::move(w), q.getters(), reply_get);
+}
+
+// Only from the log: an item a getter took but never received.
+void cmd_putback(Ctx& c) {
+  c.obj<QueueObject>().put_back(std::string(c.arg(2)));
+  c.out.ok();
+}
+
+// Only from a snapshot: the queue's items and unfinished tasks.
+void cmd_load(Ctx& c) {
+  const std::int64_t unfinished = parse_int(c.arg(2));
+  auto& q = c.obj<QueueObject>();
+  for (std::size_t i = 3; i < c.argc(); ++i) q.load(std::string(c.arg(i)));
+  q.set_unfinished(unfinished);
+  c.out.ok();
 }
 
 void cmd_size(Ctx& c) {
@@ -121,13 +152,32 @@ std::unique_ptr<Object> make_queue(std::span<const std::string_view> options, bo
 
 }  // namespace
 
+namespace {
+// Items in order, and a joinable queue's count of unfinished tasks.
+void dump_queue(const Object& obj, const TypeSpec::Emit& emit) {
+  const auto& q = static_cast<const QueueObject&>(obj);
+  std::vector<std::string> options{"MAXSIZE", std::to_string(q.maxsize())};
+  if (q.lifo()) options.emplace_back("LIFO");
+  dump::create(emit, obj, std::move(options));
+  dump::Batch b(emit, {"QUEUE.LOAD", obj.name(), std::to_string(q.unfinished())});
+  for (const std::string& item : q.items()) b.add(item);
+  b.finish();
+  if (q.items().empty() && q.unfinished() != 0) {
+    std::vector<std::string> argv{"QUEUE.LOAD", obj.name(), std::to_string(q.unfinished())};
+    emit(argv);
+  }
+}
+}  // namespace
+
 void register_queue_types(Engine& e) {
   e.register_type({.name = "queue",
                    .make = [](Engine&, auto o) { return make_queue(o, false); },
-                   .summary = "A FIFO (or LIFO) queue; MAXSIZE n bounds it (0: unbounded)"});
+                   .summary = "A FIFO (or LIFO) queue; MAXSIZE n bounds it (0: unbounded)",
+                   .dump = dump_queue});
   e.register_type({.name = "joinablequeue",
                    .make = [](Engine&, auto o) { return make_queue(o, true); },
-                   .summary = "A FIFO queue with task_done/join (Python's JoinableQueue)"});
+                   .summary = "A FIFO queue with task_done/join (Python's JoinableQueue)",
+                   .dump = dump_queue});
 
   const std::vector<std::string> both{"queue", "joinablequeue"};
   const std::vector<std::string> joinable{"joinablequeue"};
@@ -148,6 +198,20 @@ void register_queue_types(Engine& e) {
                       .args = "queue [TIMEOUT seconds | NOWAIT]",
                       .types = both,
                       .create_type = "queue"});
+  e.register_command({.name = "QUEUE.PUTBACK",
+                      .arity = 3,
+                      .flags = write | internal,
+                      .handler = cmd_putback,
+                      .summary = "In the log only: an item given back to the head",
+                      .args = "queue value",
+                      .types = both});
+  e.register_command({.name = "QUEUE.LOAD",
+                      .arity = -3,
+                      .flags = write | internal,
+                      .handler = cmd_load,
+                      .summary = "In a snapshot only: a queue's items and unfinished tasks",
+                      .args = "queue unfinished [value ...]",
+                      .types = both});
   e.register_command({.name = "QUEUE.SIZE",
                       .arity = 2,
                       .flags = readonly | fast,
@@ -181,7 +245,7 @@ void register_queue_types(Engine& e) {
                       .create_type = "joinablequeue"});
   e.register_command({.name = "QUEUE.JOIN",
                       .arity = -2,
-                      .flags = write | blocking,
+                      .flags = write | transient | blocking,
                       .handler = cmd_join,
                       .summary = "Wait until every task is done; replies 1, or 0 on timeout",
                       .args = "queue [TIMEOUT seconds]",

@@ -6,6 +6,7 @@
 // queue; DEL -> -NOTFOUND.
 #include "../types/semaphore.hpp"
 
+#include "dump_util.hpp"
 #include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
@@ -65,20 +66,32 @@ std::unique_ptr<Object> make_semaphore(std::span<const std::string_view> options
 
 }  // namespace
 
+namespace {
+// Kept: the configuration, with every permit back (their holders are gone).
+void dump_semaphore(const Object& obj, const TypeSpec::Emit& emit) {
+  const auto& s = static_cast<const SemaphoreObject&>(obj);
+  std::vector<std::string> options{"VALUE", std::to_string(s.initial())};
+  if (s.unowned()) options.emplace_back("UNOWNED");
+  dump::create(emit, obj, std::move(options));
+}
+}  // namespace
+
 void register_semaphore_types(Engine& e) {
   e.register_type(
       {.name = "semaphore",
        .make = [](Engine&, auto o) { return make_semaphore(o, false); },
-       .summary = "A counting semaphore (Python's Semaphore); VALUE n, default 1; UNOWNED"});
+       .summary = "A counting semaphore (Python's Semaphore); VALUE n, default 1; UNOWNED",
+       .dump = dump_semaphore});
   e.register_type({.name = "boundedsemaphore",
                    .make = [](Engine&, auto o) { return make_semaphore(o, true); },
-                   .summary = "A semaphore that cannot be released past its initial value"});
+                   .summary = "A semaphore that cannot be released past its initial value",
+                   .dump = dump_semaphore});
 
   const std::vector<std::string> types{"semaphore", "boundedsemaphore"};
   using namespace flag;
   e.register_command({.name = "SEM.ACQUIRE",
                       .arity = -2,
-                      .flags = write | blocking,
+                      .flags = write | transient | blocking,
                       .handler = cmd_acquire,
                       .summary = "Take a permit; replies 1, or 0 on timeout",
                       .args = "semaphore [TIMEOUT seconds | NOWAIT]",
@@ -86,7 +99,7 @@ void register_semaphore_types(Engine& e) {
                       .create_type = "semaphore"});
   e.register_command({.name = "SEM.RELEASE",
                       .arity = -2,
-                      .flags = write | fast,
+                      .flags = write | transient | fast,
                       .handler = cmd_release,
                       .summary = "Give back n permits (1) this client holds (any, if UNOWNED)",
                       .args = "semaphore [n]",

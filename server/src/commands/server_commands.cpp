@@ -14,6 +14,7 @@
 #include "procshare/server/auth.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
+#include "procshare/server/persistence.hpp"
 #include "procshare/server/text.hpp"
 #include "procshare/server/version.hpp"
 
@@ -256,6 +257,19 @@ void cmd_info(Ctx& c) {
     f.add("maxmemory", std::size_t{0});
     section(text, "Memory", f);
   }
+  if (wanted("persistence")) {
+    Fields f;
+    if (Persistence* p = e.persistence()) {
+      p->info(f);
+    } else {
+      f.add("loading", FieldValue(std::int64_t{0}));
+      f.add("aof_enabled", FieldValue(std::int64_t{0}));
+      f.add("rdb_bgsave_in_progress", FieldValue(std::int64_t{0}));
+      f.add("aof_rewrite_in_progress", FieldValue(std::int64_t{0}));
+      f.add("rdb_last_save_time", FieldValue(std::int64_t{0}));
+    }
+    section(text, "Persistence", f);
+  }
   if (wanted("stats")) {
     Fields f;
     const Stats& st = e.stats();
@@ -364,10 +378,14 @@ void write_info(Ctx& c, const CommandSpec& spec) {
 }
 
 void cmd_command(Ctx& c) {
-  const auto& all = c.engine.commands();
+  // The log's own commands (flag::internal) are not for clients: not listed.
+  std::vector<const CommandSpec*> all;
+  for (const auto& [name, spec] : c.engine.commands()) {
+    if (!(spec->flags & flag::internal)) all.push_back(spec.get());
+  }
   if (c.argc() == 1) {
     c.out.array(all.size());
-    for (const auto& [name, spec] : all) write_info(c, *spec);
+    for (const CommandSpec* spec : all) write_info(c, *spec);
     return;
   }
   std::string_view sub = c.arg(1);
@@ -377,10 +395,11 @@ void cmd_command(Ctx& c) {
     bool docs = keyword_is(sub, "DOCS");
     std::vector<const CommandSpec*> specs;
     if (c.argc() == 2) {
-      for (const auto& [name, spec] : all) specs.push_back(spec.get());
+      specs = all;
     } else {
       for (std::size_t i = 2; i < c.argc(); ++i) {
         const CommandSpec* s = c.engine.find_command(c.arg(i));
+        if (s && (s->flags & flag::internal)) s = nullptr;
         if (s || !docs) specs.push_back(s);
       }
     }

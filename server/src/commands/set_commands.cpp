@@ -3,6 +3,7 @@
 // SREM); SET.REMOVE and SET.POP raise KEYERROR as Python's set does.
 #include "../types/set.hpp"
 #include "data_glue.hpp"
+#include "dump_util.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
 
@@ -47,6 +48,9 @@ void set_members(Ctx& c) {
 void set_pop(Ctx& c) {
   auto m = set(c).pop();
   if (!m) fail(ErrorCode::keyerror, "pop from an empty set");
+  // Which member pops depends on the set's history, which a snapshot does
+  // not keep: the log names it.
+  if (c.engine.logging()) c.engine.log_instead({"SET.DISCARD", std::string(c.arg(1)), *m});
   c.out.bulk(*m);
 }
 
@@ -57,6 +61,15 @@ void set_clear(Ctx& c) {
 
 }  // namespace
 
+namespace {
+void dump_set(const Object& obj, const TypeSpec::Emit& emit) {
+  const auto& s = static_cast<const SetObject&>(obj);
+  dump::create(emit, obj);
+  dump::Batch b(emit, {"SET.ADD", obj.name()});
+  s.for_each([&](std::string_view m) { b.add(m); });
+}
+}  // namespace
+
 void register_set_type(Engine& e) {
   e.register_type(TypeSpec{
       .name = "set",
@@ -65,6 +78,7 @@ void register_set_type(Engine& e) {
         return std::make_unique<SetObject>();
       },
       .summary = "Python's set of byte strings",
+      .dump = dump_set,
   });
   using namespace flag;
   data_glue::register_family(e, "set",

@@ -5,6 +5,7 @@
 // makes an int, VALUE.INCRBYFLOAT a float, VALUE.SET and VALUE.CAS bytes.
 #include "../types/value.hpp"
 #include "data_glue.hpp"
+#include "dump_util.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
 
@@ -71,11 +72,33 @@ void value_cas(Ctx& c) {
 
 }  // namespace
 
+namespace {
+void dump_value(const Object& obj, const TypeSpec::Emit& emit) {
+  const auto& v = static_cast<const ValueObject&>(obj);
+  dump::create(emit, obj, {"TYPE", std::string(elem_type_name(v.elem_type()))});
+  std::string text;
+  switch (v.elem_type()) {
+    case ElemType::int64:
+      text = format_int64(v.int_value());
+      break;
+    case ElemType::float64:
+      text = format_double(v.float_value());
+      break;
+    case ElemType::bytes:
+      text = std::string(v.bytes());
+      break;
+  }
+  std::vector<std::string> argv{"VALUE.SET", obj.name(), std::move(text)};
+  emit(argv);
+}
+}  // namespace
+
 void register_value_type(Engine& e) {
   e.register_type(TypeSpec{
       .name = "value",
       .make = make_value,
       .summary = "one shared bytes, int or float (Python's Manager.Value)",
+      .dump = dump_value,
   });
   using namespace flag;
   data_glue::register_family(

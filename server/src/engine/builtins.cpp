@@ -21,6 +21,7 @@ void register_builtins(Engine& e) {
   register_event_type(e);
   register_barrier_type(e);
   register_redis_commands(e);
+  register_persistence_commands(e);
 }
 
 }  // namespace procshare::server

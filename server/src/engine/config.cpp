@@ -159,6 +159,14 @@ TLS (docs/tls.md):
   SIGHUP or CONFIG SET tls-... re-reads the certificates and keys; connections
   stay up.
 
+Persistence (docs/persistence.md):
+  --appendonly yes|no     keep objects across restarts in an append-only log
+                          (default no: everything is in memory only)
+  --dir DIR               where the log files are kept (default: the current directory)
+  --appendfsync always|everysec|no
+                          when the log reaches the disk: before every reply, once
+                          a second (the default), or when the OS decides
+
 Other:
   --loglevel LEVEL        debug, verbose, notice (default) or warning
   --help                  this text
@@ -220,6 +228,19 @@ Config parse_config(int argc, char** argv) {
       std::string name(a.substr(2));
       std::string error = set_tls_param(c.tls, name, value(i, a));
       if (!error.empty()) bad(error);
+    } else if (a == "--dir") {
+      c.dir = std::string(value(i, a));
+      if (c.dir.empty()) bad("--dir needs a directory");
+    } else if (a == "--appendonly") {
+      std::string_view v = value(i, a);
+      if (v != "yes" && v != "no") bad(fmt::format("--appendonly wants yes or no, not '{}'", v));
+      c.appendonly = v == "yes";
+    } else if (a == "--appendfsync") {
+      std::string_view v = value(i, a);
+      if (v != "always" && v != "everysec" && v != "no") {
+        bad(fmt::format("--appendfsync wants always, everysec or no, not '{}'", v));
+      }
+      c.appendfsync = std::string(v);
     } else if (a == "--loglevel") {
       log::Level level;
       std::string_view v = value(i, a);

@@ -1,6 +1,8 @@
 #include "procshare/server/engine.hpp"
 
 #include "procshare/protocol/handshake.hpp"
+#include "procshare/server/log.hpp"
+#include "procshare/server/persistence.hpp"
 #include "procshare/server/text.hpp"
 
 #include <fmt/format.h>
@@ -33,6 +35,7 @@ Engine::Engine(Config config)
     : config_(std::move(config)), run_id_(protocol::auth::random_nonce_hex().substr(0, 40)) {}
 
 Engine::~Engine() {
+  persist_.reset();  // the last writes reach the file
   // Sessions first: they hold weak references into the objects.
   for (auto& [id, s] : sessions_) s->abandon();
   sessions_.clear();
@@ -107,6 +110,7 @@ void Engine::add_object(std::string_view name, const std::shared_ptr<Object>& ob
   obj->anonymous_ = anonymous;
   objects_.insert(name, obj);
   if (!anonymous) made_by_command_.emplace_back(name);
+  made_anonymous_ = made_anonymous_ || anonymous;
 }
 
 std::size_t Engine::unauthenticated() const {
@@ -172,6 +176,13 @@ Session* Engine::find_session(ClientId id) {
 }
 
 void Engine::close_session(Session& s) {
+  // A finished wait whose reply never went out gives back what it took:
+  // that change is logged too.
+  if (logging_ && s.wait_finished() && s.waiter()->outcome.status == WaitStatus::done &&
+      s.waiter()->logged_undo) {
+    std::vector<std::string> argv = s.waiter()->logged_undo(*s.waiter());
+    persist_->append(argv);
+  }
   s.abandon();
   // Release what the client held. Copy first: client_gone may wake waiters
   // whose sessions then hold the object, but never this one.
@@ -230,7 +241,7 @@ void Engine::execute(Session& s, std::span<const std::string_view> args) {
   ++stats_.commands_processed;
   ++s.commands;
   const CommandSpec* cmd = find_command(args[0]);
-  if (!cmd) {
+  if (!cmd || (cmd->flags & flag::internal)) [[unlikely]] {
     std::string rest;
     for (std::size_t i = 1; i < args.size() && rest.size() < 128; ++i) {
       rest += fmt::format("'{}' ", printable(args[i], 64));
@@ -262,6 +273,7 @@ void Engine::run(Session& s, const CommandSpec& cmd, std::span<const std::string
   // (Ctx::object), so a command that fails changes nothing.
   const std::size_t mark = s.output.size();
   made_by_command_.clear();  // creations outside a command are not undone
+  made_anonymous_ = false;
   Ctx ctx{*this, s, s.out, args, cmd};
   try {
     cmd.handler(ctx);
@@ -272,6 +284,8 @@ void Engine::run(Session& s, const CommandSpec& cmd, std::span<const std::string
     s.output.resize(mark);
     write_error(s.out, ErrorCode::limit, "out of memory");
   }
+  if (logging_) [[unlikely]]
+    log_command(s, ctx, mark);
   // Objects the command created go again if it failed after all (LIST.POP
   // of a new, empty list: -INDEXERROR; CREATE condition c LOCK l ... that
   // finds c exists; BLPOP a b over --max-objects), so a failed command
@@ -280,6 +294,90 @@ void Engine::run(Session& s, const CommandSpec& cmd, std::span<const std::string
     if (!s.parked() && s.output.size() > mark && s.output[mark] == '-') roll_back_creations();
     made_by_command_.clear();
   }
+}
+
+void Engine::log_command(Session& s, const Ctx& ctx, std::size_t mark) {
+  const CommandSpec& cmd = ctx.command;
+  std::optional<std::vector<std::string>> instead = std::move(log_instead_);
+  log_instead_.reset();
+  if (!(cmd.flags & flag::write)) return;
+  if (!s.parked() && s.output.size() > mark && s.output[mark] == '-') return;  // changed nothing
+  const auto& args = ctx.args;
+  if (s.parked() || (cmd.flags & flag::transient)) {
+    // The command itself is not logged (its effect is not kept, or a parked
+    // wait logs its effect when it completes), but the objects it made are.
+    // A Redis key made to wait on is not: it goes when it is empty again.
+    if (s.parked() && (cmd.flags & flag::redis)) return;
+    for (const std::string& name : made_by_command_) {
+      const Object* o = objects_.find_raw(name);
+      if (!o || o->anonymous()) continue;
+      std::vector<std::string> argv{"CREATE", std::string(o->type_name()), name};
+      if (o->type_name() == cmd.create_type) {
+        argv.insert(argv.end(), cmd.create_options.begin(), cmd.create_options.end());
+      }
+      persist_->append(argv);
+    }
+    return;
+  }
+  // Anonymous objects are not kept: their references belonged to
+  // connections that a restart ends.
+  if (made_anonymous_ || (args.size() > 1 && args[1].starts_with("anon:"))) return;
+  if (instead) {
+    persist_->append(*instead);
+    return;
+  }
+  persist_->append(args);
+}
+
+void Engine::flush_log_now() {
+  persist_->before_reply();
+}
+
+void Engine::start_persistence() {
+  persist_ = std::make_unique<Persistence>(*this);
+  Session& replayer = open_session(Transport::memory, "log");
+  replayer.authenticated = true;
+  replay_session_ = &replayer;
+  try {
+    persist_->start();
+  } catch (...) {
+    replay_session_ = nullptr;
+    close_session(replayer);
+    persist_.reset();
+    throw;
+  }
+  replay_session_ = nullptr;
+  close_session(replayer);
+  logging_ = true;
+  waits_.on_done = [this](const Waiter& w) {
+    std::vector<std::string> argv = w.logged_as(w);
+    persist_->append(argv);
+  };
+}
+
+void Engine::replay(std::span<const std::string_view> args) {
+  Session& s = *replay_session_;
+  if (args.empty()) return;
+  const CommandSpec* cmd = find_command(args[0]);
+  if (!cmd) {
+    log::warning("persistence: the log names an unknown command '{}': skipped",
+                 printable(args[0], 64));
+    return;
+  }
+  run(s, *cmd, args);
+  if (waits_.has_ready()) waits_.run();
+  if (s.parked()) s.abandon();  // never expected: a logged command did not wait
+  if (!s.output.empty() && s.output[0] == '-') {
+    // Commands on anonymous objects (not kept) may fail; they changed
+    // nothing kept then either.
+    log::verbose("persistence: a logged {} failed again: {}", cmd->name, printable(s.output, 120));
+  }
+  s.output.clear();
+}
+
+void Engine::continue_after(std::int64_t tokens, ClientId clients) {
+  fencing_tokens_ = std::max(fencing_tokens_, tokens);
+  next_client_id_ = std::max(next_client_id_, clients + 1);
 }
 
 void Engine::roll_back_creations() {

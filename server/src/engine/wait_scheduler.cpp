@@ -31,6 +31,7 @@ void WaitScheduler::complete(Waiter& w) {
   if (w.outcome.status == WaitStatus::pending) w.outcome.status = WaitStatus::done;
   unlink_all(w);
   unindex(w);
+  if (on_done && w.logged_as && w.outcome.status == WaitStatus::done) on_done(w);
   if (w.session) w.session->woken();
 }
 

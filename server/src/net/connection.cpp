@@ -314,6 +314,7 @@ class StreamConnection final : public Connection,
 
   // Writes queued replies until the socket would block. False: write error.
   bool write_now() {
+    engine_.flush_log();  // the log first: nothing is acknowledged before it is written
     std::string& out = session_->output;
     while (sent_ < out.size()) {
       asio::error_code ec;

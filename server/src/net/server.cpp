@@ -10,6 +10,7 @@
 
 #include "connection.hpp"
 #include "procshare/server/log.hpp"
+#include "procshare/server/persistence.hpp"
 #include "tls.hpp"
 
 namespace procshare::server {
@@ -41,7 +42,8 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
 
 }  // namespace
 
-Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine), wait_timer_(io) {
+Server::Server(asio::io_context& io, Engine& engine)
+    : io_(io), engine_(engine), wait_timer_(io), cron_timer_(io) {
   engine_.server_info = [this](Fields& f) {
     f.add("tcp_port",
           FieldValue(static_cast<std::int64_t>(tcp_ports_.empty() ? 0 : tcp_ports_[0])));
@@ -93,9 +95,19 @@ awaitable<void> Server::expire_waits() {
   }
 }
 
+awaitable<void> Server::persistence_cron() {
+  while (!stopping_) {
+    cron_timer_.expires_after(std::chrono::milliseconds(100));
+    auto [ec] = co_await cron_timer_.async_wait(as_tuple(use_awaitable));
+    if (stopping_ || ec) break;
+    if (Persistence* p = engine_.persistence()) p->cron();
+  }
+}
+
 void Server::start() {
   engine_.waits().on_deadline_change = [this] { wait_timer_.cancel(); };
   asio::co_spawn(io_, expire_waits(), asio::detached);
+  if (engine_.persistence()) asio::co_spawn(io_, persistence_cron(), asio::detached);
   // Protected mode (§1): without a key, only this machine may connect.
   for (const auto& hp : engine_.config().tcp) open_tcp(hp);
   if (engine_.config().tls.enabled()) open_tls(engine_.config().tls);
@@ -323,6 +335,7 @@ void Server::stop() {
   if (tls_acceptor_) tls_acceptor_->close(ec);
   if (!unix_path_.empty()) ::unlink(unix_path_.c_str());
   wait_timer_.cancel();
+  cron_timer_.cancel();
   engine_.shut_down_waits();
   auto conns = connections_;  // stop() may remove entries
   for (Connection* c : conns) c->stop();

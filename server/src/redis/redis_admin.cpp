@@ -42,8 +42,9 @@ std::vector<std::pair<std::string, std::string>> config_params(Engine& e) {
     }
   }
   return {
-      {"appendonly", "no"},
-      {"appendfsync", "no"},
+      {"appendonly", cfg.appendonly ? "yes" : "no"},
+      {"appendfsync", cfg.appendfsync},
+      {"dir", cfg.dir},
       {"bind", "127.0.0.1"},
       {"cluster-enabled", "no"},
       {"databases", "1"},

@@ -144,6 +144,15 @@ void blocking_pop(Ctx& c, bool front) {
     }
   };
   w->deadline = opts.deadline();
+  if (c.engine.logging()) {
+    w->logged_as = [front](const Waiter& self) {
+      return std::vector<std::string>{front ? "LPOP" : "RPOP", self.outcome.key};
+    };
+    w->logged_undo = [front](const Waiter& self) {
+      return std::vector<std::string>{front ? "LPUSH" : "RPUSH", self.outcome.key,
+                                      self.outcome.item};
+    };
+  }
   w->what = fmt::format("{} {}", c.command.name, keys.front());
   c.park(std::move(w), queues, reply_pop);
 }

@@ -45,10 +45,13 @@ void cmd_spop(Ctx& c) {
   const bool counted = c.argc() == 3;
   const std::int64_t count = counted ? count_arg(c.arg(2)) : 1;
   SetPtr s = find_set(c);
+  // The members popped depend on the set's history: the log names them.
+  std::vector<std::string> logged{"SREM", std::string(c.arg(1))};
   if (!counted) {
     std::optional<std::string> m;
     if (s) m = s->pop();
     if (m) {
+      logged.push_back(*m);
       c.out.bulk(*m);
     } else {
       c.out.null();
@@ -56,8 +59,13 @@ void cmd_spop(Ctx& c) {
   } else {
     const std::size_t n = s ? std::min(static_cast<std::size_t>(count), s->size()) : 0;
     c.out.set(n);
-    for (std::size_t i = 0; i < n; ++i) c.out.bulk(*s->pop());
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string m = *s->pop();
+      c.out.bulk(m);
+      logged.push_back(std::move(m));
+    }
   }
+  if (c.engine.logging() && logged.size() > 2) c.engine.log_instead(std::move(logged));
   if (s) delete_if_emptied(c.engine, *s);
 }
 

@@ -32,6 +32,8 @@ class ConditionObject : public Object {
   // named lock, or this condition (`self`).
   std::shared_ptr<Object> lock_holder(const std::shared_ptr<Object>& self) const;
   WaitQueue& waiters() { return waiters_; }
+  // The named lock (LOCK name), or null for a condition's own lock.
+  const Object* named_lock() const { return named_lock_.get(); }
 
   // Moves up to `n` waiters (all when n < 0) on to reacquire the lock; the
   // caller has checked that it holds the lock.

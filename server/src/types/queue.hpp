@@ -46,6 +46,12 @@ class QueueObject : public Object {
   // left before the reply was written): it is next out again, ahead of
   // newer items. The queue may exceed maxsize by it.
   void put_back(std::string item);
+  // The items, next out first (the back, for a LIFO queue).
+  const std::deque<std::string>& items() const { return items_; }
+  // Restoring a snapshot: appends `item` whatever the maxsize, and sets the
+  // count of unfinished tasks.
+  void load(std::string item) { items_.push_back(std::move(item)); }
+  void set_unfinished(std::int64_t n) { unfinished_ = n; }
   // One task finished; VALUEERROR when there is none left (joinable only).
   void task_done();
 

@@ -21,6 +21,8 @@ void register_barrier_type(Engine& e);     // barrier
 void register_object_commands(Engine& e);  // CREATE DEL EXISTS TYPE OBJECTS DESCRIBE REF.* METHODS
 void register_server_commands(Engine& e);  // PING ECHO QUIT HELLO CLIENT INFO SHUTDOWN COMMAND ...
 void register_auth_commands(Engine& e);    // AUTH AUTH.CHALLENGE AUTH.PROVE
-void register_redis_commands(Engine& e);   // the Redis-compatible commands (issue 7)
+void register_redis_commands(Engine& e);
+void register_persistence_commands(
+    Engine& e);  // BGREWRITEAOF BGSAVE SAVE LASTSAVE   // the Redis-compatible commands (issue 7)
 
 }  // namespace procshare::server

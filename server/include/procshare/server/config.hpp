@@ -46,6 +46,10 @@ struct Config {
   int tcp_keepalive = 15;                 // seconds idle before probes; 0 = off
   TlsConfig tls;
   std::string loglevel = "notice";
+  // Persistence (docs/persistence.md): off unless --appendonly yes.
+  std::string dir = ".";  // where the log files live
+  bool appendonly = false;
+  std::string appendfsync = "everysec";  // always | everysec | no
   bool help = false;
   bool version = false;
 };

@@ -40,6 +40,8 @@ struct Stats {
   std::uint64_t preauth_refusals = 0;        // refused: the unauthenticated share was full
 };
 
+class Persistence;
+
 class Engine {
  public:
   explicit Engine(Config config = {});
@@ -133,6 +135,26 @@ class Engine {
   // change knows it talks to a different server (and its state may be gone).
   const std::string& run_id() const { return run_id_; }
 
+  // ---- persistence (persistence.hpp) ----
+  // Opens --dir's log and runs it (throws std::runtime_error on damage);
+  // from then on every successful write is logged.
+  void start_persistence();
+  Persistence* persistence() { return persist_.get(); }
+  bool logging() const { return logging_; }
+  // Before a connection writes replies: the log reaches the file first.
+  void flush_log() {
+    if (logging_) [[unlikely]]
+      flush_log_now();
+  }
+  // Runs one logged command at start-up (no client, no reply).
+  void replay(std::span<const std::string_view> args);
+  // Logs `argv` instead of the running command's own arguments (a command
+  // whose effect is not a function of its arguments: SPOP logs SREM).
+  void log_instead(std::vector<std::string> argv) { log_instead_ = std::move(argv); }
+  ClientId last_client_id() const { return next_client_id_ - 1; }
+  // After a restart: tokens and client ids continue above these.
+  void continue_after(std::int64_t tokens, ClientId clients);
+
   // Set by the server: stop serving (SHUTDOWN).
   std::function<void()> on_shutdown;
   // Extra INFO text from the transport layer (listeners, ports).
@@ -143,7 +165,14 @@ class Engine {
 
  private:
   void run(Session& s, const CommandSpec& cmd, std::span<const std::string_view> args);
+  void log_command(Session& s, const Ctx& ctx, std::size_t mark);
+  void flush_log_now();
   Config config_;
+  std::unique_ptr<Persistence> persist_;
+  bool logging_ = false;
+  bool made_anonymous_ = false;  // the running command made an anonymous object
+  std::optional<std::vector<std::string>> log_instead_;
+  Session* replay_session_ = nullptr;
   Stats stats_;
   std::int64_t fencing_tokens_ = 0;
   Clock::time_point started_ = Clock::now();

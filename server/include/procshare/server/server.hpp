@@ -55,6 +55,8 @@ class Server {
   // Ends parked waits as their deadlines pass: one timer for the whole
   // engine, re-armed when an earlier deadline appears.
   asio::awaitable<void> expire_waits();
+  // With persistence on: reaps the log rewrite's child, ten times a second.
+  asio::awaitable<void> persistence_cron();
   bool over_client_limit();
   void open_unix(const std::string& path);
   void open_tcp(const std::string& host_port);
@@ -72,6 +74,7 @@ class Server {
   std::string unix_path_;
   std::unordered_set<Connection*> connections_;
   asio::steady_timer wait_timer_;
+  asio::steady_timer cron_timer_;
   bool stopping_ = false;
 };
 

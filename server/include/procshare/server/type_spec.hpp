@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "procshare/server/object.hpp"
 
@@ -24,6 +25,12 @@ struct TypeSpec {
   std::function<std::unique_ptr<Object>(Engine& engine, std::span<const std::string_view> options)>
       make;
   std::string summary;  // one line for HELP / docs
+  // For the append-only log's snapshot (docs/persistence.md): emits the
+  // commands that make this object again — CREATE with its options, then
+  // its contents — each as an argv. Unset: objects of this type are left out
+  // of snapshots (only the log's commands bring them back).
+  using Emit = std::function<void(std::span<const std::string> argv)>;
+  std::function<void(const Object& obj, const Emit& emit)> dump;
 };
 
 }  // namespace procshare::server

@@ -77,6 +77,14 @@ struct Waiter {
   // replied (outcome.status != pending): give back what it took.
   std::function<void(Waiter& self)> on_abandon;
 
+  // The append-only log (docs/persistence.md): a wait that completes later
+  // changed kept state then, so its effect is logged then, as the argv of a
+  // command that does the same at once ("LPOP key"); and if the client left
+  // before its reply, what on_abandon gives back (logged_undo). Set only
+  // while the log is on (Engine::logging()).
+  std::function<std::vector<std::string>(const Waiter& self)> logged_as;
+  std::function<std::vector<std::string>(const Waiter& self)> logged_undo;
+
   WaitOutcome outcome;
   // The object the command named, kept alive while the wait lasts (even if
   // it is deleted meanwhile), so callbacks may hold plain pointers into it.

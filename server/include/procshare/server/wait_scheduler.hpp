@@ -60,6 +60,9 @@ class WaitScheduler {
   // Called when next_deadline() may have moved earlier (a transport timer
   // re-arms itself).
   std::function<void()> on_deadline_change;
+  // Set while the append-only log is on: a waiter completed with its
+  // status done (and has Waiter::logged_as).
+  std::function<void(const Waiter&)> on_done;
 
  private:
   friend class WaitQueue;
