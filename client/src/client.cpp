@@ -49,7 +49,7 @@ std::string seconds_arg(std::chrono::nanoseconds d) {
 }
 
 AnonRef::AnonRef(std::shared_ptr<ClientState> st, std::string n, int p)
-    : state(std::move(st)), name(std::move(n)), pid(p) {}
+    : state(std::move(st)), name(std::move(n)), pid(p), restarts(state->restarts()) {}
 
 AnonRef::~AnonRef() {
   if (pid.load() != ::getpid()) return;  // the reference belongs to another process
@@ -63,6 +63,10 @@ AnonRef::~AnonRef() {
 }
 
 void AnonRef::ensure() {
+  if (state->restarts() != restarts) {
+    throw ObjectLost("anonymous object '" + name +
+                     "' is gone: the server restarted (anonymous objects are not kept)");
+  }
   int holder = pid.load();
   const int me = ::getpid();
   if (holder == me) return;
@@ -203,6 +207,18 @@ void Client::close() const {
 }
 std::size_t Client::open_connections() const {
   return state().open_connections();
+}
+
+std::uint64_t Client::server_restarts() const {
+  return state().restarts();
+}
+
+std::string Client::run_id() const {
+  return state().run_id();
+}
+
+void Client::on_server_restart(std::function<void()> callback) const {
+  state().on_restart(std::move(callback));
 }
 
 }  // namespace procshare

@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <thread>
+#include <unordered_set>
 
 namespace procshare::detail {
 
@@ -71,8 +74,77 @@ ClientState::~ClientState() {
   v.erase(std::remove(v.begin(), v.end(), this), v.end());
 }
 
-Connection ClientState::open_connection() const {
-  return Connection::open(address_, options_);
+Connection ClientState::open_connection() {
+  bool retry;
+  {
+    std::lock_guard g(restart_mu_);
+    retry = ever_connected_;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + options_.connect_timeout;
+  auto backoff = std::chrono::milliseconds(10);
+  for (;;) {
+    try {
+      Connection c = Connection::open(address_, options_);
+      std::string id = c.run_id();
+      if (id.empty()) {
+        // RESP2: HELLO with no version only reports (as Redis's does).
+        protocol::Reply r = c.call({"HELLO"});
+        if (!r.is_error()) id = run_id_of(r);
+      }
+      note_run_id(id);
+      return c;
+    } catch (const ConnectionError&) {
+      // The first connect fails at once (a wrong address is a mistake to
+      // report); a reconnect waits for a server that may be restarting.
+      const auto now = std::chrono::steady_clock::now();
+      if (!retry || now + backoff >= deadline) throw;
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(500));
+    }
+  }
+}
+
+void ClientState::note_run_id(const std::string& id) {
+  std::function<void()> callback;
+  {
+    std::lock_guard g(restart_mu_);
+    ever_connected_ = true;
+    if (id.empty() || id == run_id_) return;
+    const bool restarted = !run_id_.empty();
+    run_id_ = id;
+    if (!restarted) return;
+    restarts_.fetch_add(1);
+    callback = on_restart_;
+  }
+  if (callback) callback();
+}
+
+std::string ClientState::run_id() {
+  std::lock_guard g(restart_mu_);
+  return run_id_;
+}
+
+void ClientState::on_restart(std::function<void()> f) {
+  std::lock_guard g(restart_mu_);
+  on_restart_ = std::move(f);
+}
+
+void ClientState::note_acquired(const std::string& name) {
+  std::lock_guard g(restart_mu_);
+  held_[name] = restarts_.load();
+}
+
+void ClientState::check_release(const std::string& name) {
+  std::lock_guard g(restart_mu_);
+  auto it = held_.find(name);
+  if (it == held_.end()) return;
+  const bool lost = it->second != restarts_.load();
+  held_.erase(it);
+  if (lost) {
+    throw LockLost("'" + name +
+                   "' was acquired before the server restarted: the server no longer holds it "
+                   "for this client");
+  }
 }
 
 std::shared_ptr<Slot> ClientState::thread_slot() {
@@ -113,19 +185,69 @@ void ClientState::drop(const std::shared_ptr<Slot>& slot) {
   std::erase(slots_, slot);
 }
 
+namespace {
+
+// Commands that only read, which a broken connection may safely send again.
+bool safe_to_repeat(std::string_view command) {
+  static const std::unordered_set<std::string> reads = {
+      "PING",        "ECHO",        "INFO",       "EXISTS",      "TYPE",        "OBJECTS",
+      "DESCRIBE",    "METHODS",     "DICT.GET",   "DICT.HAS",    "DICT.LEN",    "DICT.KEYS",
+      "DICT.VALUES", "DICT.ITEMS",  "LIST.GET",   "LIST.LEN",    "LIST.RANGE",  "LIST.INDEX",
+      "LIST.COUNT",  "SET.HAS",     "SET.LEN",    "SET.MEMBERS", "NS.GET",      "NS.HAS",
+      "NS.ATTRS",    "NS.ITEMS",    "VALUE.GET",  "ARRAY.GET",   "ARRAY.LEN",   "ARRAY.RANGE",
+      "QUEUE.SIZE",  "QUEUE.EMPTY", "QUEUE.FULL", "EVENT.ISSET", "LOCK.LOCKED", "SEM.VALUE",
+      "GET",         "MGET",        "STRLEN",     "EXISTS",      "HGET",        "HGETALL",
+      "HLEN",        "HEXISTS",     "HKEYS",      "HVALS",       "HMGET",       "LLEN",
+      "LRANGE",      "LINDEX",      "SCARD",      "SISMEMBER",   "SMEMBERS",    "DBSIZE",
+      "KEYS",        "SCAN",        "TTL",        "PTTL",        "LASTSAVE",    "TIME"};
+  std::string upper(command);
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return reads.contains(upper);
+}
+
+}  // namespace
+
 protocol::Reply ClientState::call(std::span<const std::string_view> args,
                                   std::optional<std::optional<std::chrono::milliseconds>> wait) {
-  return with_connection([&](Connection& c) {
-    const auto saved = c.io_timeout();
-    if (wait && saved.count() > 0) {
-      // A blocking command may legitimately wait `wait` before its reply:
-      // the I/O timeout guards against a dead server, not against waiting.
-      c.set_io_timeout(*wait ? saved + **wait : std::chrono::milliseconds(0));
+  try {
+    return call_once(args, wait);
+  } catch (const ConnectionLost&) {
+    throw;
+  } catch (const ConnectionError& e) {
+    if (args.empty()) throw;
+    if (!safe_to_repeat(args[0])) {
+      throw ConnectionLost("the connection broke before the reply to " + std::string(args[0]) +
+                           " came (" + e.message() +
+                           "): it may or may not have happened; the next call reconnects");
     }
-    protocol::Reply r = c.call(args);
-    c.set_io_timeout(saved);
-    return r;
-  });
+    // A read: once more, on a new connection (a second failure is thrown).
+    return call_once(args, wait);
+  }
+}
+
+protocol::Reply ClientState::call_once(
+    std::span<const std::string_view> args,
+    std::optional<std::optional<std::chrono::milliseconds>> wait) {
+  std::shared_ptr<Slot> slot = thread_slot();  // a failure to connect is thrown as it is
+  try {
+    return send_on(slot->conn, args, wait);
+  } catch (const ConnectionError&) {
+    drop(slot);
+    throw;
+  }
+}
+
+protocol::Reply ClientState::send_on(Connection& c, std::span<const std::string_view> args,
+                                     std::optional<std::optional<std::chrono::milliseconds>> wait) {
+  const auto saved = c.io_timeout();
+  if (wait && saved.count() > 0) {
+    // A blocking command may legitimately wait `wait` before its reply:
+    // the I/O timeout guards against a dead server, not against waiting.
+    c.set_io_timeout(*wait ? saved + **wait : std::chrono::milliseconds(0));
+  }
+  protocol::Reply r = c.call(args);
+  c.set_io_timeout(saved);
+  return r;
 }
 
 std::shared_ptr<Slot> ClientState::anchor_slot() {

@@ -11,9 +11,12 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "procshare/connection.hpp"
@@ -39,6 +42,8 @@ class ClientState : public std::enable_shared_from_this<ClientState> {
 
   // Sends over the calling thread's connection (opened on first use).
   // `wait` extends the I/O timeout for a blocking command (nullopt: none).
+  // When the connection breaks, a command that only reads is sent once more
+  // on a new connection; any other throws ConnectionLost.
   protocol::Reply call(std::span<const std::string_view> args,
                        std::optional<std::optional<std::chrono::milliseconds>> wait = {});
   // Runs f(Connection&) on the calling thread's connection; a ConnectionError
@@ -67,11 +72,30 @@ class ClientState : public std::enable_shared_from_this<ClientState> {
   static void fork_parent();
   static void fork_child();
 
-  Connection open_connection() const;
+  // Opens a connection. Once this client has been connected, a server that
+  // cannot be reached is tried again with backoff until connect_timeout
+  // passes (it may be restarting). Notes the server's run_id.
+  Connection open_connection();
+
+  // ---- restarts (docs/persistence.md) ----
+  // How many times a new connection found a different server run_id.
+  std::uint64_t restarts() const { return restarts_.load(); }
+  std::string run_id();
+  void on_restart(std::function<void()> f);
+  // Locks and permits held, by object name: the restart count when taken.
+  void note_acquired(const std::string& name);
+  // Forgets `name`; throws LockLost if it was taken before a restart.
+  void check_release(const std::string& name);
 
  private:
   std::shared_ptr<Slot> thread_slot();
+  protocol::Reply call_once(std::span<const std::string_view> args,
+                            std::optional<std::optional<std::chrono::milliseconds>> wait);
+  static protocol::Reply send_on(Connection& c, std::span<const std::string_view> args,
+                                 std::optional<std::optional<std::chrono::milliseconds>> wait);
   std::shared_ptr<Slot> anchor_slot();
+
+  void note_run_id(const std::string& id);
 
   const Address address_;
   const ConnectOptions options_;
@@ -79,6 +103,12 @@ class ClientState : public std::enable_shared_from_this<ClientState> {
   std::mutex mu_;
   std::vector<std::shared_ptr<Slot>> slots_;
   std::shared_ptr<Slot> anchor_;
+  std::mutex restart_mu_;  // guards the four below
+  std::string run_id_;
+  bool ever_connected_ = false;
+  std::function<void()> on_restart_;
+  std::unordered_map<std::string, std::uint64_t> held_;
+  std::atomic<std::uint64_t> restarts_{0};
 };
 
 }  // namespace procshare::detail

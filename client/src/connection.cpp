@@ -205,6 +205,13 @@ std::optional<std::string> resolve_authkey(const ConnectOptions& opts) {
   return std::nullopt;
 }
 
+std::string run_id_of(const protocol::Reply& hello) {
+  for (std::size_t i = 0; i + 1 < hello.elements.size(); i += 2) {
+    if (hello.elements[i].str == "run_id") return hello.elements[i + 1].str;
+  }
+  return {};
+}
+
 Connection Connection::open(const Address& addr, const ConnectOptions& opts) {
   std::optional<std::string> key = resolve_authkey(opts);
   const auto deadline = Clock::now() + opts.connect_timeout;
@@ -216,12 +223,15 @@ Connection Connection::open(const Address& addr, const ConnectOptions& opts) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
   c.io_timeout_ = std::max(left, std::chrono::milliseconds(1));
   if (key) c.handshake(*key);
+  if (opts.resp != 2 && opts.resp != 3) {
+    throw std::invalid_argument("ConnectOptions::resp must be 2 or 3");
+  }
   if (opts.resp == 3) {
+    // HELLO's map also tells the server's run_id (Client notices restarts by it).
     protocol::Reply r = c.call({"HELLO", "3"});
     if (r.is_error()) throw_error(r);
     c.resp_ = 3;
-  } else if (opts.resp != 2) {
-    throw std::invalid_argument("ConnectOptions::resp must be 2 or 3");
+    c.run_id_ = run_id_of(r);
   }
   if (!opts.client_name.empty()) {
     protocol::Reply r = c.call({"CLIENT", "SETNAME", opts.client_name});
@@ -359,6 +369,7 @@ Connection::Connection(Connection&& other) noexcept
       ssl_(std::exchange(other.ssl_, nullptr)),
       io_timeout_(other.io_timeout_),
       resp_(other.resp_),
+      run_id_(std::move(other.run_id_)),
       out_(std::move(other.out_)),
       in_(std::move(other.in_)),
       in_pos_(std::exchange(other.in_pos_, 0)),
@@ -371,6 +382,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     ssl_ = std::exchange(other.ssl_, nullptr);
     io_timeout_ = other.io_timeout_;
     resp_ = other.resp_;
+    run_id_ = std::move(other.run_id_);
     out_ = std::move(other.out_);
     in_ = std::move(other.in_);
     in_pos_ = std::exchange(other.in_pos_, 0);

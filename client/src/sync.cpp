@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "client_state.hpp"
 #include "procshare/condition.hpp"
 #include "procshare/event.hpp"
 #include "procshare/lock.hpp"
@@ -53,13 +54,31 @@ Proxy anonymous(const Client& c, std::string_view type, std::vector<std::string>
 
 namespace detail {
 
+// A lock or permits are held by the connection that took them: after a
+// server restart, or when that connection broke, the server holds nothing
+// for this client any more, and release says so (LockLost) rather than
+// freeing what someone else may hold now.
+void release_held(const Client& client, detail::ClientState& state, const std::string& name,
+                  std::span<const std::string_view> args) {
+  state.check_release(name);
+  try {
+    client.call(args);
+  } catch (const ConnectionLost&) {
+    throw LockLost("the connection that held '" + name + "' broke: the server released it");
+  }
+}
+
 std::int64_t BasicLock::acquire_impl(std::optional<nanoseconds> timeout) const {
   touch();
-  return timed(client_, "LOCK.ACQUIRE", name_, timeout);
+  std::int64_t token = timed(client_, "LOCK.ACQUIRE", name_, timeout);
+  if (token != 0) client_.state().note_acquired(name_);
+  return token;
 }
 
 void BasicLock::release() const {
-  cmd("LOCK.RELEASE");
+  touch();
+  std::string_view args[] = {"LOCK.RELEASE", name_};
+  release_held(client_, client_.state(), name_, args);
 }
 bool BasicLock::locked() const {
   return cmd("LOCK.LOCKED").integer != 0;
@@ -67,15 +86,19 @@ bool BasicLock::locked() const {
 
 bool BasicSemaphore::acquire_impl(std::optional<nanoseconds> timeout) const {
   touch();
-  return timed(client_, "SEM.ACQUIRE", name_, timeout) != 0;
+  const bool got = timed(client_, "SEM.ACQUIRE", name_, timeout) != 0;
+  if (got) client_.state().note_acquired(name_);
+  return got;
 }
 
 void BasicSemaphore::release(std::int64_t n) const {
-  if (n == 1) {
-    cmd("SEM.RELEASE");
-  } else {
-    cmd("SEM.RELEASE", n);
-  }
+  touch();
+  const std::string count = std::to_string(n);
+  std::string_view one[] = {"SEM.RELEASE", name_};
+  std::string_view many[] = {"SEM.RELEASE", name_, count};
+  release_held(
+      client_, client_.state(), name_,
+      n == 1 ? std::span<const std::string_view>(one) : std::span<const std::string_view>(many));
 }
 
 std::int64_t BasicSemaphore::value() const {

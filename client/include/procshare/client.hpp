@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -36,6 +37,8 @@ namespace procshare {
 namespace detail {
 class ClientState;
 struct AnonRef;
+class BasicLock;
+class BasicSemaphore;
 }  // namespace detail
 
 class Pipeline;
@@ -188,10 +191,23 @@ class Client {
   // Connections this process holds open for this client (for tests).
   std::size_t open_connections() const;
 
+  // --- Restarts (docs/persistence.md) -------------------------------------------
+  // Whether a connection of this client found the server restarted (a new
+  // run_id) since connect(): locks and permits held then are gone (their
+  // release throws LockLost) and anonymous objects too (ObjectLost).
+  bool server_restarted() const { return server_restarts() > 0; }
+  std::uint64_t server_restarts() const;
+  // The server's run_id as last seen.
+  std::string run_id() const;
+  // Called (on the thread whose call found it) when a restart is noticed.
+  void on_server_restart(std::function<void()> callback) const;
+
   friend bool operator==(const Client& a, const Client& b) { return a.state_ == b.state_; }
 
  private:
   friend class Pipeline;
+  friend class detail::BasicLock;
+  friend class detail::BasicSemaphore;
   explicit Client(std::shared_ptr<detail::ClientState> state) : state_(std::move(state)) {}
   detail::ClientState& state() const;
   std::shared_ptr<detail::ClientState> state_;
@@ -230,12 +246,14 @@ struct AnonRef {
   ~AnonRef();
   AnonRef(const AnonRef&) = delete;
   AnonRef& operator=(const AnonRef&) = delete;
-  // Takes this process's reference if the current one was inherited by fork.
+  // Takes this process's reference if the current one was inherited by fork;
+  // throws ObjectLost once the server has restarted since it was made.
   void ensure();
 
   std::shared_ptr<ClientState> state;
   std::string name;
-  std::atomic<int> pid;  // the process whose reference this is
+  std::atomic<int> pid;        // the process whose reference this is
+  std::uint64_t restarts = 0;  // the server restarts seen when it was made
 };
 
 }  // namespace detail

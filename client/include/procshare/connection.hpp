@@ -50,6 +50,9 @@ struct ConnectOptions {
 // Throws AuthError when the key file cannot be read.
 std::optional<std::string> resolve_authkey(const ConnectOptions& opts);
 
+// The run_id field of a HELLO reply (empty when there is none).
+std::string run_id_of(const protocol::Reply& hello);
+
 class Connection {
  public:
   // Connects (for tls:// with a TLS handshake: ConnectionError naming the
@@ -91,6 +94,9 @@ class Connection {
   std::chrono::milliseconds io_timeout() const { return io_timeout_; }
   void set_io_timeout(std::chrono::milliseconds t) { io_timeout_ = t; }
   int resp() const { return resp_; }
+  // The server's run_id from HELLO 3 (new at every server start; empty with
+  // RESP2, or from a server that does not send one).
+  const std::string& run_id() const { return run_id_; }
 
  private:
   explicit Connection(int fd) : fd_(fd) {}
@@ -110,6 +116,7 @@ class Connection {
   void* ssl_ = nullptr;  // SSL* for tls:// (kept out of this header)
   std::chrono::milliseconds io_timeout_{0};
   int resp_ = 2;
+  std::string run_id_;
   std::string out_;
   std::string in_;
   std::size_t in_pos_ = 0;  // start of the reply being parsed in in_

@@ -32,6 +32,14 @@ class ConnectionError : public Error {
   explicit ConnectionError(std::string message) : Error("CONNECTION", std::move(message)) {}
 };
 
+// The connection broke after a command that changes state was sent and
+// before its reply came: the command may or may not have happened. (A
+// command that only reads is sent again on a new connection instead.)
+class ConnectionLost : public ConnectionError {
+ public:
+  explicit ConnectionLost(std::string message) : ConnectionError(std::move(message)) {}
+};
+
 // The handshake failed: wrong key, or a server that could not prove the key.
 // NoAuth and WrongPass, the server's own authentication errors, derive from it.
 class AuthError : public Error {
@@ -80,6 +88,13 @@ PROCSHARE_ERROR_CLASS(Full, Error, "FULL")
 PROCSHARE_ERROR_CLASS(NotOwner, Error, "NOTOWNER")
 PROCSHARE_ERROR_CLASS(BrokenBarrier, Error, "BROKEN")
 PROCSHARE_ERROR_CLASS(LimitError, Error, "LIMIT")
+// A lock or permits this client held are gone: the connection that held them
+// broke, or the server restarted (docs/persistence.md). Thrown by release;
+// the client holds nothing then.
+PROCSHARE_ERROR_CLASS(LockLost, Error, "LOCKLOST")
+// An anonymous object's proxy used after the server restarted: anonymous
+// objects are not kept across restarts.
+PROCSHARE_ERROR_CLASS(ObjectLost, Error, "OBJECTLOST")
 
 #undef PROCSHARE_ERROR_CLASS
 
