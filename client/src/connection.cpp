@@ -34,6 +34,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "procshare/detail/nosignal_bio.hpp"
 #include "procshare/protocol/handshake.hpp"
 
 namespace procshare {
@@ -158,35 +159,6 @@ bool is_ip_literal(const std::string& host) {
          ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-// A socket BIO whose writes use send(MSG_NOSIGNAL): OpenSSL's own writes
-// with write(), and a server that went away would then kill the program
-// with SIGPIPE instead of raising ConnectionError. Everything else is the
-// stock socket BIO's.
-int send_nosignal(BIO* b, const char* data, int len) {
-  int fd = -1;
-  BIO_get_fd(b, &fd);
-  errno = 0;
-  const ssize_t n = ::send(fd, data, static_cast<std::size_t>(len), MSG_NOSIGNAL);
-  BIO_clear_retry_flags(b);
-  if (n <= 0 && BIO_sock_should_retry(static_cast<int>(n))) BIO_set_retry_write(b);
-  return static_cast<int>(n);
-}
-
-BIO_METHOD* nosignal_socket_method() {
-  static BIO_METHOD* method = [] {
-    const BIO_METHOD* base = BIO_s_socket();
-    BIO_METHOD* m = BIO_meth_new(BIO_TYPE_SOCKET, "socket, MSG_NOSIGNAL");
-    BIO_meth_set_write(m, send_nosignal);
-    BIO_meth_set_read(m, BIO_meth_get_read(base));
-    BIO_meth_set_puts(m, BIO_meth_get_puts(base));
-    BIO_meth_set_ctrl(m, BIO_meth_get_ctrl(base));
-    BIO_meth_set_create(m, BIO_meth_get_create(base));
-    BIO_meth_set_destroy(m, BIO_meth_get_destroy(base));
-    return m;
-  }();
-  return method;
-}
-
 SSL* as_ssl(void* p) {
   return static_cast<SSL*>(p);
 }
@@ -261,7 +233,7 @@ void Connection::start_tls(const Address& addr, const TlsOptions& o, Clock::time
   SSL* ssl = SSL_new(ctx.get());  // holds its own reference to the context
   if (!ssl) fail_io("SSL_new: " + ssl_error_text());
   ssl_ = ssl;
-  BIO* bio = BIO_new(nosignal_socket_method());
+  BIO* bio = BIO_new(procshare::detail::nosignal_socket_method());
   if (!bio) fail_io("BIO_new: " + ssl_error_text());
   BIO_set_fd(bio, fd_, BIO_NOCLOSE);
   SSL_set_bio(ssl, bio, bio);  // the SSL owns the BIO
