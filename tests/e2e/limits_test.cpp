@@ -166,5 +166,27 @@ TEST(Objects, LimitGivesTheFirstNamesAndInfoCountsKeepUp) {
   EXPECT_TRUE(wait_until([&] { return info_field(c, "waiters") == 1; }));
 }
 
+// An idle connection holding a partial request keeps that request plus a
+// 16 KiB read buffer, not the 128 KiB it held before (issue 12).
+TEST(Memory, IdleConnectionsWithAPartialFrameHoldLittle) {
+  ServerProcess server;
+  auto admin = RawClient::unix_socket(server.unix_path());
+  const long before = info_field(admin, "used_memory");
+  constexpr int kClients = 200;
+  std::vector<RawClient> idle;
+  for (int i = 0; i < kClients; ++i) {
+    idle.push_back(RawClient::unix_socket(server.unix_path()));
+    idle.back().send_raw("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$400\r\n" + std::string(100, 'x'));
+  }
+  ASSERT_TRUE(wait_until([&] { return info_field(admin, "connected_clients") == kClients + 1; }));
+  long per = 0;
+  // Settled once every connection has read its bytes and gone idle.
+  EXPECT_TRUE(wait_until([&] {
+    per = (info_field(admin, "used_memory") - before) / kClients;
+    return per < 40 * 1024;
+  })) << per
+      << " bytes per idle connection";
+}
+
 }  // namespace
 }  // namespace procshare::test
