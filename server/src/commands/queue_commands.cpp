@@ -134,7 +134,7 @@ void register_queue_types(Engine& e) {
   using namespace flag;
   e.register_command({.name = "QUEUE.PUT",
                       .arity = -3,
-                      .flags = write | blocking,
+                      .flags = write | blocking | grows,
                       .handler = cmd_put,
                       .summary = "Append an item; waits while the queue is full",
                       .args = "queue value [TIMEOUT seconds | NOWAIT]",

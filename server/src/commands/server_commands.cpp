@@ -1,7 +1,6 @@
 // PROTOCOL.md §7: connection and server commands (PING ECHO QUIT HELLO CLIENT
 // INFO SHUTDOWN COMMAND).
 #include <fmt/format.h>
-#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 #include "procshare/server/auth.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
+#include "procshare/server/memory.hpp"
 #include "procshare/server/text.hpp"
 #include "procshare/server/version.hpp"
 
@@ -239,10 +239,14 @@ void cmd_info(Ctx& c) {
     if (e.server_info) e.server_info(f);
     section(text, "Server", f);
   }
+  // Parked clients: a walk of the connections (bounded by maxclients), never
+  // of the objects.
+  std::size_t blocked = 0;
+  if (wanted("clients") || wanted("objects")) {
+    for (const auto& [id, s] : e.sessions()) blocked += s->parked() ? 1 : 0;
+  }
   if (wanted("clients")) {
     Fields f;
-    std::size_t blocked = 0;
-    for (const auto& [id, s] : e.sessions()) blocked += s->parked() ? 1 : 0;
     f.add("connected_clients", e.sessions().size());
     f.add("blocked_clients", blocked);
     f.add("maxclients", e.config().maxclients);
@@ -250,10 +254,10 @@ void cmd_info(Ctx& c) {
   }
   if (wanted("memory")) {
     Fields f;
-    struct mallinfo2 mi = mallinfo2();
-    f.add("used_memory", mi.uordblks + mi.hblkhd);
+    f.add("used_memory", memory::used());
     f.add("used_memory_rss", rss_bytes());
-    f.add("maxmemory", std::size_t{0});
+    f.add("maxmemory", e.config().maxmemory);
+    f.add("maxmemory_policy", "noeviction");
     section(text, "Memory", f);
   }
   if (wanted("stats")) {
@@ -278,16 +282,12 @@ void cmd_info(Ctx& c) {
     section(text, "Stats", f);
   }
   if (wanted("objects")) {
+    // Counts the registry keeps as objects come and go: O(types), not O(objects).
     Fields f;
-    std::map<std::string, std::size_t> by_type;
-    std::size_t waiters = 0;
-    for (const auto& [name, obj] : e.objects().all()) {
-      ++by_type[std::string(obj->type_name())];
-      waiters += obj->waiters();
-    }
     f.add("objects", e.objects().size());
-    f.add("waiters", waiters);
-    for (const auto& [type, n] : by_type) f.add("type_" + type, n);
+    f.add("waiters", blocked);
+    for (const auto& [type, n] : e.objects().counts_by_type())
+      f.add("type_" + std::string(type), n);
     section(text, "Objects", f);
   }
   if (wanted("keyspace")) {
@@ -351,6 +351,7 @@ void write_info(Ctx& c, const CommandSpec& spec) {
   if (spec.flags & flag::noauth) flags.push_back("no_auth");
   if (spec.flags & flag::admin) flags.push_back("admin");
   if (spec.flags & flag::fast) flags.push_back("fast");
+  if (spec.flags & flag::grows) flags.push_back("denyoom");
   c.out.set(flags.size());
   for (auto f : flags) c.out.simple(f);
   bool keyed = !spec.types.empty();

@@ -118,6 +118,15 @@ class Engine {
   // Ends every wait with shut_down (SHUTDOWN, SIGTERM).
   void shut_down_waits();
 
+  // ---- memory (memory.hpp says how it is counted) ----
+  // Past --maxmemory: commands flagged `grows` are refused.
+  bool over_maxmemory() const;
+  // Before a command allocates `bytes` at once (CREATE array ... LEN n):
+  // -OOM if that would take the server past --maxmemory.
+  void reserve_memory(std::size_t bytes) const;
+  static constexpr std::string_view kOomMessage =
+      "command not allowed when used memory > 'maxmemory'.";
+
   bool requires_auth(const Session& s) const { return config_.authkey && !s.authenticated; }
   // Connections that have not authenticated yet (0 on a server without a key).
   std::size_t unauthenticated() const;
