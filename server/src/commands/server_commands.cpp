@@ -118,6 +118,7 @@ std::string client_line(const Session& s) {
                   s.id(), s.peer(), s.name, age_text(s.created), age_text(s.last_active), s.resp(),
                   s.last_command.empty() ? "NULL" : s.last_command, s.commands, s.input_buffered,
                   s.output.size());
+  if (s.heartbeat.count() > 0) line += fmt::format(" heartbeat={}", s.heartbeat.count() / 1000.0);
   if (const Waiter* w = s.waiter()) {
     auto waited = std::chrono::duration<double>(Clock::now() - w->since).count();
     std::string what = w->what;
@@ -175,6 +176,15 @@ void cmd_client(Ctx& c) {
       victim->on_kill();
     }
     c.out.integer(1);
+  } else if (keyword_is(sub, "HEARTBEAT") && c.argc() == 3) {
+    // A connection that then sends nothing for this long is treated as dead
+    // (closed: its locks, permits and leased items go back), even while its
+    // TCP connection looks alive. 0 turns it off.
+    ArgReader r(c.args, 2);
+    auto every = r.next_seconds("HEARTBEAT", /*allow_zero=*/true);
+    r.finish();
+    s.heartbeat = std::chrono::ceil<std::chrono::milliseconds>(every);
+    c.out.ok();
   } else if (keyword_is(sub, "SETINFO") && c.argc() == 4) {
     c.out.ok();  // redis-py and others send lib-name / lib-ver
   } else if (keyword_is(sub, "INFO") && c.argc() == 2) {
@@ -273,6 +283,7 @@ void cmd_info(Ctx& c) {
     add("auth_failures", st.auth_failures);
     add("output_buffer_disconnects", st.output_buffer_disconnects);
     add("idle_disconnects", st.idle_disconnects);
+    add("heartbeat_disconnects", st.heartbeat_disconnects);
     add("preauth_limit_refusals", st.preauth_limit_refusals);
     add("abandoned_locks", st.abandoned_locks);
     add("tls_handshake_failures", st.tls_handshake_failures);
@@ -416,7 +427,7 @@ void register_server_commands(Engine& e) {
                       "Switch RESP version, authenticate, name the connection",
                       "[protover [AUTH username password] [SETNAME name]]"});
   e.register_command({"CLIENT", -2, admin, cmd_client,
-                      "Connection commands: ID SETNAME GETNAME LIST KILL INFO",
+                      "Connection commands: ID SETNAME GETNAME LIST KILL INFO HEARTBEAT",
                       "subcommand [arg ...]"});
   e.register_command({"INFO", -1, readonly, cmd_info,
                       "Server state: server clients memory stats objects keyspace", "[section]"});

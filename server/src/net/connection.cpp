@@ -3,8 +3,8 @@
 // without blocking, then waits for the first of: the socket is readable, the
 // socket is writable (when replies are queued), or the timer (a parked wait's
 // deadline or its wake-up, a failed AUTH's reply delay, the idle timeout, the
-// deadline of the last flush before a close). A client between requests,
-// with nothing else pending, is simply read from.
+// CLIENT HEARTBEAT deadline, the deadline of the last flush before a close). A client between
+// requests, with nothing else pending, is simply read from.
 //
 // Why readiness and non-blocking reads and writes rather than awaiting a read
 // or a write:
@@ -184,7 +184,7 @@ class StreamConnection final : public Connection,
     // TLS: the handshake, bounded in time; nothing for plain sockets.
     bool opened = co_await open_stream(socket_, *session_, engine_);
     if (!opened) co_return;
-    last_activity_ = Clock::now();
+    last_activity_ = last_input_ = Clock::now();
     for (;;) {
       if (!step()) co_return;
       if (sliced_) {
@@ -209,7 +209,7 @@ class StreamConnection final : public Connection,
     now_ = now;
     if (got_input_) {
       got_input_ = false;
-      last_activity_ = now;
+      last_activity_ = last_input_ = now;
     }
     if (delayed() && now >= *delay_until_) delay_until_.reset();
     // A finished wait (woken, timed out by the engine, its object deleted):
@@ -228,6 +228,12 @@ class StreamConnection final : public Connection,
       ++engine_.stats().auth_timeouts;
       log::verbose("client {} ({}) closed: not authenticated within {} s", session_->id(),
                    session_->peer(), engine_.config().auth_timeout.count());
+      return false;
+    }
+    if (heartbeat_due(now)) {
+      ++engine_.stats().heartbeat_disconnects;
+      log::verbose("client {} closed: nothing received for {} ms (CLIENT HEARTBEAT)",
+                   session_->id(), session_->heartbeat.count());
       return false;
     }
     if (idle_due(now)) {
@@ -253,6 +259,13 @@ class StreamConnection final : public Connection,
     // A parked client is waiting for the server, not idle (as in Redis).
     return idle.count() > 0 && !session_->parked() && !finishing() && !delayed() &&
            now >= last_activity_ + idle;
+  }
+
+  // Unlike the idle timeout, the heartbeat runs while parked too: a client
+  // that asked for it pings while it waits, and a stopped process does not.
+  bool heartbeat_due(Clock::time_point now) const {
+    auto every = session_->heartbeat;
+    return every.count() > 0 && !finishing() && now >= last_input_ + every;
   }
 
   bool auth_due(Clock::time_point now) const {
@@ -408,6 +421,8 @@ class StreamConnection final : public Connection,
     if (idle.count() > 0 && !session_->parked() && !finishing() && !delayed()) {
       consider(last_activity_ + idle);
     }
+    if (session_->heartbeat.count() > 0 && !finishing())
+      consider(last_input_ + session_->heartbeat);
     return d;
   }
 
@@ -473,6 +488,7 @@ class StreamConnection final : public Connection,
   std::size_t start_ = 0;
   std::size_t sent_ = 0;  // bytes of session_->output already written
   Clock::time_point last_activity_;
+  Clock::time_point last_input_;                  // bytes last received (CLIENT HEARTBEAT)
   Clock::time_point now_;                         // step()'s clock read, for the work of that turn
   bool got_input_ = false;                        // bytes arrived since the last step()
   std::optional<Clock::time_point> delay_until_;  // replies held until then (failed AUTH)

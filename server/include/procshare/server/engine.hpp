@@ -32,6 +32,7 @@ struct Stats {
   std::uint64_t auth_failures = 0;
   std::uint64_t output_buffer_disconnects = 0;
   std::uint64_t idle_disconnects = 0;
+  std::uint64_t heartbeat_disconnects = 0;  // CLIENT HEARTBEAT: silent too long
   std::uint64_t preauth_limit_refusals = 0;
   std::uint64_t abandoned_locks = 0;  // locks freed because their owner vanished
   std::uint64_t timeouts = 0;
@@ -137,6 +138,10 @@ class Engine {
   // The last fencing token any lock handed out: one server-wide counter that
   // only grows, so a token never repeats across locks or their incarnations.
   std::int64_t& fencing_tokens() { return fencing_tokens_; }
+  // The last delivery id any queue handed out (leased QUEUE.GET): one
+  // counter for the server, so an id never repeats, not even in a later
+  // queue of the same name, and a late ACK can never settle another item.
+  std::int64_t& delivery_ids() { return delivery_ids_; }
   Clock::time_point started() const { return started_; }
   // 40 random hex characters, new at every start: a client that sees it
   // change knows it talks to a different server (and its state may be gone).
@@ -155,6 +160,7 @@ class Engine {
   Config config_;
   Stats stats_;
   std::int64_t fencing_tokens_ = 0;
+  std::int64_t delivery_ids_ = 0;
   Clock::time_point started_ = Clock::now();
   std::string run_id_;
   // Names of the objects the running command created, undone if it fails.
