@@ -8,6 +8,11 @@
 // thread touches it); the anchor has its own mutex, held across its I/O.
 // The fork handlers (fork_prepare/parent/child) take every state's mu_ so a
 // child never inherits one mid-update.
+//
+// Heartbeats (ConnectOptions::heartbeat): one background thread per process
+// PINGs the connections that are idle (a connection busy with a command
+// PINGs by itself while it waits). A slot's io_mu is held by its thread for
+// every use, so the pinger only ever takes (try_lock) a slot nobody uses.
 #include <sys/types.h>
 
 #include <atomic>
@@ -28,7 +33,10 @@ struct Slot {
   Connection conn;
   pid_t pid = 0;
   std::mutex anchor_mu;  // used by the anchor slot only
+  std::mutex io_mu;      // held while the connection is in use (heartbeats)
 };
+
+struct Pinger;
 
 class ClientState : public std::enable_shared_from_this<ClientState> {
  public:
@@ -52,6 +60,7 @@ class ClientState : public std::enable_shared_from_this<ClientState> {
   auto with_connection(F&& f) {
     std::shared_ptr<Slot> slot = thread_slot();
     try {
+      std::lock_guard use(slot->io_mu);
       return f(slot->conn);
     } catch (const ConnectionError&) {
       drop(slot);
@@ -94,6 +103,9 @@ class ClientState : public std::enable_shared_from_this<ClientState> {
   static protocol::Reply send_on(Connection& c, std::span<const std::string_view> args,
                                  std::optional<std::optional<std::chrono::milliseconds>> wait);
   std::shared_ptr<Slot> anchor_slot();
+  // Starts this process's pinger if heartbeats are on and none runs.
+  void start_pinger();
+  void ping_idle();
 
   void note_run_id(const std::string& id);
 
@@ -109,6 +121,7 @@ class ClientState : public std::enable_shared_from_this<ClientState> {
   std::function<void()> on_restart_;
   std::unordered_map<std::string, std::uint64_t> held_;
   std::atomic<std::uint64_t> restarts_{0};
+  Pinger* pinger_ = nullptr;  // this process's; a forked child's copy is leaked, never joined
 };
 
 }  // namespace procshare::detail

@@ -2,6 +2,7 @@
 
 #include "procshare/protocol/handshake.hpp"
 #include "procshare/server/log.hpp"
+#include "procshare/server/memory.hpp"
 #include "procshare/server/persistence.hpp"
 #include "procshare/server/text.hpp"
 
@@ -118,6 +119,18 @@ std::size_t Engine::unauthenticated() const {
   std::size_t n = 0;
   for (const auto& [id, s] : sessions_) n += s->authenticated || s->killed ? 0 : 1;
   return n;
+}
+
+bool Engine::over_maxmemory() const {
+  return config_.maxmemory && memory::used() > config_.maxmemory;
+}
+
+void Engine::reserve_memory(std::size_t bytes) const {
+  if (!config_.maxmemory) return;
+  const std::size_t used = memory::used();
+  if (used > config_.maxmemory || bytes > config_.maxmemory - used) {
+    fail(ErrorCode::oom, std::string(kOomMessage));
+  }
 }
 
 void Engine::check_implicit_name(std::string_view name) {
@@ -261,6 +274,10 @@ void Engine::execute(Session& s, std::span<const std::string_view> args) {
     write_error(s.out, ErrorCode::noauth, "Authentication required.");
     return;
   }
+  if ((cmd->flags & flag::grows) && over_maxmemory()) {
+    write_error(s.out, ErrorCode::oom, kOomMessage);
+    return;
+  }
   s.last_command = cmd->name;
   run(s, *cmd, args);
   if (waits_.has_ready()) waits_.run();
@@ -303,7 +320,9 @@ void Engine::log_command(Session& s, const Ctx& ctx, std::size_t mark) {
   if (!(cmd.flags & flag::write)) return;
   if (!s.parked() && s.output.size() > mark && s.output[mark] == '-') return;  // changed nothing
   const auto& args = ctx.args;
-  if (s.parked() || (cmd.flags & flag::transient)) {
+  // An empty `instead`: the command's effect is logged otherwise (a
+  // leased QUEUE.GET: by its queue's journal).
+  if (s.parked() || (cmd.flags & flag::transient) || (instead && instead->empty())) {
     // The command itself is not logged (its effect is not kept, or a parked
     // wait logs its effect when it completes), but the objects it made are.
     // A Redis key made to wait on is not: it goes when it is empty again.
@@ -353,6 +372,14 @@ void Engine::start_persistence() {
     std::vector<std::string> argv = w.logged_as(w);
     persist_->append(argv);
   };
+  // What belonged to the former server's clients is theirs no more (queue
+  // items in flight go back to the head); logged, as any change.
+  // Copied first: a dead letter may create its queue.
+  std::vector<std::shared_ptr<Object>> loaded;
+  loaded.reserve(objects_.size());
+  for (const auto& [name, obj] : objects_.all()) loaded.push_back(obj);
+  for (const auto& o : loaded) o->after_restart();
+  persist_->before_reply();
 }
 
 void Engine::replay(std::span<const std::string_view> args) {
@@ -375,8 +402,9 @@ void Engine::replay(std::span<const std::string_view> args) {
   s.output.clear();
 }
 
-void Engine::continue_after(std::int64_t tokens, ClientId clients) {
+void Engine::continue_after(std::int64_t tokens, ClientId clients, std::int64_t deliveries) {
   fencing_tokens_ = std::max(fencing_tokens_, tokens);
+  delivery_ids_ = std::max(delivery_ids_, deliveries);
   next_client_id_ = std::max(next_client_id_, clients + 1);
 }
 

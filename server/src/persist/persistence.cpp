@@ -180,7 +180,8 @@ std::string Persistence::marks_record() const {
   std::string out;
   const std::string t = std::to_string(reserved_tokens_);
   const std::string c = std::to_string(reserved_clients_);
-  std::string_view args[] = {"tokens", t, "clients", c};
+  const std::string d = std::to_string(reserved_deliveries_);
+  std::string_view args[] = {"tokens", t, "clients", c, "deliveries", d};
   logfmt::append_record(out, logfmt::Kind::marks, args);
   return out;
 }
@@ -217,7 +218,7 @@ void Persistence::start() {
                 ms);
   }
   // Tokens and client ids go on above everything reserved before.
-  engine_.continue_after(reserved_tokens_, reserved_clients_);
+  engine_.continue_after(reserved_tokens_, reserved_clients_, reserved_deliveries_);
   if (!existing || m.incrs.empty()) {
     m.seq += 1;
     m.incrs.push_back(incr_name(m.seq));
@@ -287,6 +288,9 @@ void Persistence::replay_file(const std::string& name, bool last) {
           auto v = text::to_int(r.args[i + 1]);
           if (!v) continue;
           if (r.args[i] == "tokens") reserved_tokens_ = std::max(reserved_tokens_, *v);
+          if (r.args[i] == "deliveries") {
+            reserved_deliveries_ = std::max(reserved_deliveries_, *v);
+          }
           if (r.args[i] == "clients") {
             reserved_clients_ = std::max(reserved_clients_, static_cast<std::uint64_t>(*v));
           }
@@ -332,13 +336,14 @@ void Persistence::append(std::span<const std::string> args) {
 void Persistence::reserve_marks() {
   reserved_tokens_ = engine_.fencing_tokens() + kReserveAhead;
   reserved_clients_ = engine_.last_client_id() + kReserveAhead;
+  reserved_deliveries_ = engine_.delivery_ids() + kReserveAhead;
   buffer_ += marks_record();
   sync_marks_ = true;
 }
 
 void Persistence::before_reply() {
-  if (engine_.fencing_tokens() > reserved_tokens_ || engine_.last_client_id() > reserved_clients_)
-      [[unlikely]] {
+  if (engine_.fencing_tokens() > reserved_tokens_ || engine_.last_client_id() > reserved_clients_ ||
+      engine_.delivery_ids() > reserved_deliveries_) [[unlikely]] {
     reserve_marks();
   }
   if (!buffer_.empty()) write_buffer();

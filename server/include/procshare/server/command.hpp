@@ -32,13 +32,16 @@ inline constexpr std::uint32_t noauth = 1u << 3;    // allowed before authentica
 inline constexpr std::uint32_t admin = 1u << 4;     // server administration
 inline constexpr std::uint32_t fast = 1u << 5;      // O(1)
 inline constexpr std::uint32_t redis = 1u << 6;     // a Redis-compatible command
+// May grow memory (Redis's denyoom): refused with -OOM while the server uses
+// more than --maxmemory. Reads, deletes, pops and waits do not carry it.
+inline constexpr std::uint32_t grows = 1u << 7;
 // With write: changes only state that a restart does not keep (who holds a
 // lock or permits, waits, references of connections): never logged, but an
 // object it creates is (docs/persistence.md).
-inline constexpr std::uint32_t transient = 1u << 7;
+inline constexpr std::uint32_t transient = 1u << 8;
 // Only in the log (an effect no client command has: a queue item given
 // back); a client that sends it gets "unknown command".
-inline constexpr std::uint32_t internal = 1u << 8;
+inline constexpr std::uint32_t internal = 1u << 9;
 }  // namespace flag
 
 // TIMEOUT s | NOWAIT options of waiting commands: nullopt = wait forever;

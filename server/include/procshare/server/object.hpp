@@ -39,6 +39,9 @@ class Object : public std::enable_shared_from_this<Object> {
   // and wake the next waiter. Called once per departed client that asked
   // Session::hold() for this object.
   virtual void client_gone(ClientId /*client*/) {}
+  // Once after a restart has loaded every object from the log: whatever
+  // belonged to clients of the former server is theirs no more.
+  virtual void after_restart() {}
 
   // Number of clients parked in this object's wait queues.
   std::size_t waiters() const;

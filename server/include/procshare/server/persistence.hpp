@@ -85,7 +85,8 @@ class Persistence {
   std::string buffer_;
   std::int64_t reserved_tokens_ = 0;
   std::uint64_t reserved_clients_ = 0;
-  bool sync_marks_ = false;  // a reservation must reach the disk before the reply
+  std::int64_t reserved_deliveries_ = 0;  // queue delivery ids
+  bool sync_marks_ = false;               // a reservation must reach the disk before the reply
   bool write_ok_ = true;
   std::size_t incr_size_ = 0;
   std::size_t base_size_ = 0;
