@@ -46,6 +46,18 @@ def _rebuild_proxy(typeid, name, address, authkey, state):
     return cls(client, name, **state)
 
 
+def _queue_options(maxsize, max_deliveries, dead_letter):
+    opts = ("MAXSIZE", str(maxsize)) if maxsize > 0 else ()
+    if (max_deliveries is None) != (dead_letter is None):
+        raise ValueError("give both max_deliveries and dead_letter, or neither")
+    if max_deliveries is not None:
+        if int(max_deliveries) < 1:
+            raise ValueError("max_deliveries must be one or more")
+        name = getattr(dead_letter, "_name", dead_letter)
+        opts += ("MAXDELIVERIES", str(int(max_deliveries)), "DEADLETTER", name)
+    return opts
+
+
 class Client:
     """Connections to one server: one per thread, a new set after fork().
 
@@ -234,7 +246,8 @@ class Client:
             # As Python's BaseProxy: a key other than the process's own travels
             # only to a process being spawned (b"" says "no key").
             authkey = self.authkey if self.authkey is not None else b""
-        state = {k: v for k, v in proxy._state.items() if k != "token"}
+        state = {k: v for k, v in proxy._state.items()
+                 if k not in ("token", "previous_owner_died")}
         if state.get("action") is not None:
             try:  # a barrier's action travels if it can (a lambda cannot)
                 pickle.dumps(state["action"])
@@ -270,11 +283,16 @@ class Client:
             setattr(ns, k, v)
         return ns
 
-    def Queue(self, maxsize=0):
-        return self._make("queue", *(("MAXSIZE", str(maxsize)) if maxsize > 0 else ()))
+    def Queue(self, maxsize=0, *, max_deliveries=None, dead_letter=None):
+        """Manager.Queue. ``max_deliveries`` and ``dead_letter`` (both or
+        neither): a leased item whose n-th delivery fails (lease ran out,
+        nack, holder gone) moves to the queue ``dead_letter`` (a name or a
+        queue proxy; created as a plain queue when missing)."""
+        return self._make("queue", *_queue_options(maxsize, max_deliveries, dead_letter))
 
-    def JoinableQueue(self, maxsize=0):
-        return self._make("joinablequeue", *(("MAXSIZE", str(maxsize)) if maxsize > 0 else ()))
+    def JoinableQueue(self, maxsize=0, *, max_deliveries=None, dead_letter=None):
+        """Manager.JoinableQueue; a leased job's ``ack()`` is its task_done."""
+        return self._make("joinablequeue", *_queue_options(maxsize, max_deliveries, dead_letter))
 
     def Lock(self):
         return self._make("lock")
