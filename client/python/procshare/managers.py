@@ -21,7 +21,7 @@ import weakref
 from multiprocessing import process as _mp_process
 
 from . import values
-from .connection import Connection, Pipeline, current_pid, parse_address, pack
+from .connection import Connection, HeartbeatConnection, Pipeline, current_pid, parse_address, pack
 from .errors import ProcshareConnectionError, RemoteError, to_exception, ErrorReply
 from .proxies import (PROXY_TYPES, ArrayProxy, BarrierProxy, ConditionProxy, DictProxy,
                       ListProxy, ValueProxy, _INT_CODES, _FLOAT_CODES)
@@ -65,8 +65,11 @@ class Client:
     ``REF.INC`` per object and process, given back when the last proxy goes).
     """
 
-    def __init__(self, address, authkey=None, connect_timeout=10.0):
+    heartbeat = None
+
+    def __init__(self, address, authkey=None, connect_timeout=10.0, heartbeat=None):
         self.address = parse_address(address)
+        self.heartbeat = heartbeat
         if isinstance(authkey, str):
             authkey = authkey.encode("utf-8")
         self.authkey = authkey
@@ -96,8 +99,14 @@ class Client:
     def _conn(self) -> Connection:
         c = getattr(self._local, "conn", None)
         if c is None or c.sock is None or c.pid != current_pid():
-            c = self._local.conn = Connection(self.address, self.authkey, self.connect_timeout)
+            c = self._local.conn = self._new_connection()
         return c
+
+    def _new_connection(self) -> Connection:
+        if self.heartbeat:
+            return HeartbeatConnection(self.address, self.authkey, self.connect_timeout,
+                                       heartbeat=self.heartbeat)
+        return Connection(self.address, self.authkey, self.connect_timeout)
 
     def call(self, *args):
         """Runs one raw command on this thread's connection; raises its error."""
@@ -134,7 +143,7 @@ class Client:
 
     def _refc(self):
         if self._refconn is None or self._refconn.sock is None:
-            self._refconn = Connection(self.address, self.authkey, self.connect_timeout)
+            self._refconn = self._new_connection()
             self._counts = {}
         return self._refconn
 
@@ -390,7 +399,7 @@ class SyncManager(Client):
     """
 
     def __init__(self, address=None, authkey=None, *, server=None, server_args=(),
-                 start_timeout=10.0, authkey_file=None):
+                 start_timeout=10.0, authkey_file=None, heartbeat=None):
         if authkey is None and authkey_file is not None:
             authkey = _read_key_file(authkey_file)
         if authkey is None:
@@ -412,6 +421,7 @@ class SyncManager(Client):
         self._track_pid = None
         self._detached = None
         self.connect_timeout = 10.0
+        self.heartbeat = heartbeat
 
     def _register(self):
         with _clients_lock:
@@ -614,18 +624,21 @@ def Manager(**kwargs) -> SyncManager:
 
 
 def connect(address="unix:/tmp/procshare.sock", authkey=None, authkey_file=None,
-            connect_timeout=10.0, tls=None) -> Client:
+            connect_timeout=10.0, tls=None, heartbeat=None) -> Client:
     """A client of a server that already runs (Unix, TCP or TLS). The key is
     ``authkey``, the contents of ``authkey_file``, env PROCSHARE_AUTHKEY, or
     none. The connection authenticates by challenge-response and checks the
     server's proof. For ``tls://host:port``, ``tls`` is a ``procshare.TLS``
-    (CA, client certificate and key, server name)."""
+    (CA, client certificate and key, server name). ``heartbeat`` (seconds):
+    every connection sends ``CLIENT HEARTBEAT``, so the server treats one
+    silent that long as dead (a stopped or hung process) and releases what
+    it holds; a daemon thread keeps idle connections talking."""
     if tls is not None or (isinstance(address, str) and address.startswith("tls://")):
         address = parse_address(address, tls)
     if authkey is None and authkey_file is not None:
         authkey = _read_key_file(authkey_file)
     if authkey is None and os.environ.get("PROCSHARE_AUTHKEY"):
         authkey = os.environ["PROCSHARE_AUTHKEY"].encode("utf-8")
-    c = Client(address, authkey, connect_timeout)
+    c = Client(address, authkey, connect_timeout, heartbeat)
     c._conn()
     return c

@@ -114,8 +114,7 @@ class BaseProxy:
         if pl is not None:
             return pl.add(args, decode, error)
         if behind and conn.behind and not pre:
-            conn.send(_pack(args))
-            conn.unread.append(error)
+            conn.send_behind(_pack(args), error)
             return None
         r = conn.roundtrip(_pack(args))
         if conn.late_error is not None:
