@@ -9,7 +9,7 @@ C++ programs, redis-cli and netcat see them too. See docs/python.md.
 """
 
 from .connection import TLS, Connection, Pending, Pipeline, parse_address
-from .errors import LockLost, NotOwner, ProcshareConnectionError, RemoteError
+from .errors import ConnectionLost, LockLost, NotOwner, ProcshareConnectionError, RemoteError
 from .managers import Client, Manager, SyncManager, connect, find_server
 from .proxies import (ArrayProxy, BarrierProxy, BaseProxy, BoundedSemaphoreProxy, ConditionProxy,
                       DictProxy, EventProxy, JoinableQueueProxy, ListProxy, LockProxy,
@@ -21,7 +21,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Manager", "SyncManager", "connect", "Client", "RemoteError", "ProcshareConnectionError",
-    "NotOwner", "LockLost", "Job", "Acquired",
+    "NotOwner", "LockLost", "ConnectionLost", "Job", "Acquired",
     "Pipeline", "Pending", "Connection", "parse_address", "find_server", "values", "TLS",
     "BaseProxy", "DictProxy", "ListProxy", "SetProxy", "NamespaceProxy", "ValueProxy",
     "ArrayProxy", "QueueProxy", "JoinableQueueProxy", "LockProxy", "RLockProxy",

@@ -18,7 +18,7 @@ import weakref
 from multiprocessing import AuthenticationError
 from typing import Any, List, Optional, Sequence, Tuple, Union
 
-from .errors import ErrorReply, ProcshareConnectionError, to_exception
+from .errors import ConnectionLost, ErrorReply, ProcshareConnectionError, to_exception
 
 __all__ = ["Address", "parse_address", "Connection", "HeartbeatConnection", "pack", "Pipeline",
            "Pending", "Status"]
@@ -174,6 +174,7 @@ class Connection:
         self.behind = 0
         self.unread = []
         self.late_error = None
+        self.run_id = None  # the server's run_id from HELLO: new at every server start
         kind, where = self.address[0], self.address[1]
         try:
             if kind == "unix":
@@ -423,6 +424,7 @@ class Connection:
             if type(r) is ErrorReply:
                 self.close()
                 raise to_exception(r)
+            self._hello(r)
             return
         if isinstance(authkey, str):
             authkey = authkey.encode("utf-8")
@@ -449,6 +451,12 @@ class Connection:
         if type(r) is ErrorReply:
             self.close()
             raise to_exception(r)
+        self._hello(r)
+
+    def _hello(self, reply):
+        for k, v in pairs(reply):
+            if k == b"run_id":
+                self.run_id = bytes(v).decode()
 
 
 class _BeatingSocket:
@@ -718,7 +726,14 @@ class Pipeline:
         self._buf, self._pending = [], []
         if not pend:
             return pend
-        for p, r in zip(pend, conn.exchange(b"".join(buf), len(pend))):
+        try:
+            replies = conn.exchange(b"".join(buf), len(pend))
+        except ConnectionLost:
+            raise
+        except ProcshareConnectionError as e:
+            raise ConnectionLost("the connection broke before the replies of a pipeline of %d "
+                                 "commands came (%s): they may or may not have run" % (len(pend), e)) from None
+        for p, r in zip(pend, replies):
             p._resolve(r)
         conn.raise_late()
         if raise_first:

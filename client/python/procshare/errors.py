@@ -4,7 +4,8 @@ import queue
 import threading
 from multiprocessing import AuthenticationError
 
-__all__ = ["RemoteError", "ErrorReply", "ProcshareConnectionError", "NotOwner", "LockLost",
+__all__ = ["RemoteError", "ErrorReply", "ProcshareConnectionError", "ConnectionLost", "NotOwner",
+           "LockLost",
            "to_exception", "notowner"]
 
 
@@ -23,6 +24,12 @@ class RemoteError(Exception):
 
 class ProcshareConnectionError(ConnectionError):
     """The connection to the server failed or closed."""
+
+
+class ConnectionLost(ProcshareConnectionError):
+    """The connection broke after a command that changes something was sent
+    and before its reply came: it may or may not have happened. (Reads are
+    run again on a new connection instead.)"""
 
 
 class NotOwner(RuntimeError):

@@ -22,7 +22,7 @@ from multiprocessing import process as _mp_process
 
 from . import values
 from .connection import Connection, HeartbeatConnection, Pipeline, current_pid, parse_address, pack
-from .errors import ProcshareConnectionError, RemoteError, to_exception, ErrorReply
+from .errors import ConnectionLost, ProcshareConnectionError, RemoteError, to_exception, ErrorReply
 from .proxies import (PROXY_TYPES, ArrayProxy, BarrierProxy, ConditionProxy, DictProxy,
                       ListProxy, ValueProxy, _INT_CODES, _FLOAT_CODES)
 
@@ -46,6 +46,17 @@ def _rebuild_proxy(typeid, name, address, authkey, state):
     return cls(client, name, **state)
 
 
+# The commands the proxies send that the server flags ``readonly`` (COMMAND
+# INFO; tests/python/test_reconnect.py checks the list): safe to run again.
+_READS = frozenset(n.encode() for n in (
+    "ARRAY.GET", "ARRAY.LEN", "ARRAY.RANGE", "BARRIER.BROKEN", "BARRIER.PARTIES",
+    "BARRIER.WAITING", "DESCRIBE", "DICT.GET", "DICT.HAS", "DICT.ITEMS", "DICT.KEYS", "DICT.LEN",
+    "DICT.VALUES", "EVENT.ISSET", "EXISTS", "LIST.COUNT", "LIST.GET", "LIST.INDEX", "LIST.LEN",
+    "LIST.RANGE", "LOCK.LOCKED", "METHODS", "NS.ATTRS", "NS.GET", "NS.HAS", "NS.ITEMS",
+    "OBJECTS", "QUEUE.EMPTY", "QUEUE.FULL", "QUEUE.SIZE", "SEM.VALUE", "SET.HAS", "SET.LEN",
+    "SET.MEMBERS", "TYPE", "VALUE.GET"))
+
+
 def _queue_options(maxsize, max_deliveries, dead_letter):
     opts = ("MAXSIZE", str(maxsize)) if maxsize > 0 else ()
     if (max_deliveries is None) != (dead_letter is None):
@@ -66,6 +77,9 @@ class Client:
     """
 
     heartbeat = None
+    run_id = None            # the run_id of the server as last seen
+    server_restarted = False  # a connection found a run_id other than the one before
+    on_restart = None        # callable(old_run_id, new_run_id), called when that happens
 
     def __init__(self, address, authkey=None, connect_timeout=10.0, heartbeat=None):
         self.address = parse_address(address)
@@ -104,9 +118,58 @@ class Client:
 
     def _new_connection(self) -> Connection:
         if self.heartbeat:
-            return HeartbeatConnection(self.address, self.authkey, self.connect_timeout,
-                                       heartbeat=self.heartbeat)
-        return Connection(self.address, self.authkey, self.connect_timeout)
+            c = HeartbeatConnection(self.address, self.authkey, self.connect_timeout,
+                                    heartbeat=self.heartbeat)
+        else:
+            c = Connection(self.address, self.authkey, self.connect_timeout)
+        self._saw(c.run_id)
+        return c
+
+    def _saw(self, run_id):
+        """Notes the run_id of a new connection: another one than before
+        means the server restarted (its objects, locks and leases are gone)."""
+        old = self.run_id
+        if run_id is None or run_id == old:
+            return
+        self.run_id = run_id
+        if old is not None:
+            self.server_restarted = True
+            if self.on_restart is not None:
+                self.on_restart(old, run_id)
+
+    def _may_reconnect(self):
+        return True
+
+    def _reconnect(self) -> Connection:
+        """This thread's connection again after it broke: tries with a
+        growing pause (a server restarting) for up to connect_timeout."""
+        self.close()
+        deadline = time.monotonic() + self.connect_timeout
+        pause = 0.01
+        while True:
+            if not self._may_reconnect():
+                raise ProcshareConnectionError("the server of %s was shut down" % (self.address,))
+            try:
+                return self._conn()
+            except ProcshareConnectionError:
+                if time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)  # back-off between connection attempts
+            pause = min(pause * 2, 0.5)
+
+    def _after_break(self, commands, error):
+        """A command's connection broke before its replies came. Reads (the
+        server's ``readonly`` commands) run once more on a new connection;
+        anything else raises ConnectionLost: it may or may not have run."""
+        if not all(c[0] in _READS for c in commands):
+            raise ConnectionLost(
+                "the connection to %s broke before the reply to %s came (%s): it may or may not "
+                "have happened" % (self.address, " ".join(c[0].decode() for c in commands[:3]),
+                                   error)) from None
+        conn = self._reconnect()
+        if len(commands) == 1:
+            return conn.roundtrip(pack(commands[0]))
+        return conn.call_many(commands)
 
     def call(self, *args):
         """Runs one raw command on this thread's connection; raises its error."""
@@ -256,7 +319,7 @@ class Client:
             # only to a process being spawned (b"" says "no key").
             authkey = self.authkey if self.authkey is not None else b""
         state = {k: v for k, v in proxy._state.items()
-                 if k not in ("token", "previous_owner_died")}
+                 if k not in ("token", "previous_owner_died", "held_by")}
         if state.get("action") is not None:
             try:  # a barrier's action travels if it can (a lambda cannot)
                 pickle.dumps(state["action"])
@@ -426,6 +489,10 @@ class SyncManager(Client):
     def _register(self):
         with _clients_lock:
             _clients[self.address] = self
+
+    def _may_reconnect(self):
+        # Not to a server this manager (or its parent) has shut down.
+        return self._state == "started" and (self._dir is None or os.path.isdir(self._dir))
 
     def connect(self):
         """Attaches to the server at the address given to the constructor."""

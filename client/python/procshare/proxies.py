@@ -13,7 +13,7 @@ from typing import Any
 
 from . import values
 from .connection import ErrorReply, pack as _pack, pairs, _pid
-from .errors import notowner, to_exception
+from .errors import ConnectionLost, LockLost, ProcshareConnectionError, notowner, to_exception
 
 __all__ = [
     "BaseProxy", "DictProxy", "ListProxy", "SetProxy", "NamespaceProxy", "ValueProxy",
@@ -114,9 +114,15 @@ class BaseProxy:
         if pl is not None:
             return pl.add(args, decode, error)
         if behind and conn.behind and not pre:
-            conn.send_behind(_pack(args), error)
+            try:
+                conn.send_behind(_pack(args), error)
+            except ProcshareConnectionError as e:
+                client._after_break((args,), e)  # a write: raises ConnectionLost
             return None
-        r = conn.roundtrip(_pack(args))
+        try:
+            r = conn.roundtrip(_pack(args))
+        except ProcshareConnectionError as e:
+            r = client._after_break((args,), e)
         if conn.late_error is not None:
             conn.raise_late()
         if type(r) is ErrorReply:
@@ -134,7 +140,10 @@ class BaseProxy:
                                % type(self).__name__)
         if pre:
             client._detach_refs(conn, pre)
-        replies = conn.call_many(commands)
+        try:
+            replies = conn.call_many(commands)
+        except ProcshareConnectionError as e:
+            replies = client._after_break(commands, e)
         for r in replies:
             if type(r) is ErrorReply:
                 raise to_exception(r)
@@ -1010,7 +1019,27 @@ def _extend_args(cmd, name, seconds):
 class _Holdable(BaseProxy):
     """What locks, semaphores and conditions share: leases and WITHSTATE."""
 
+    # Whether a hold belongs to the connection that took it (locks and
+    # conditions; not a semaphore, UNOWNED by default).
+    _conn_hold = False
+
     def _got(self, r):
+        if self._conn_hold and r:
+            self._state["held_by"] = self._client._conn()
+        return self._got_state(r)
+
+    def _check_held(self):
+        """Raises LockLost when the connection that took the hold broke
+        since: the server released it then (or restarted)."""
+        c = self._state.get("held_by")
+        if c is not None and c.sock is None and c.pid == _pid[0]:
+            del self._state["held_by"]
+            raise LockLost("the connection that acquired %s broke, so the server released it%s"
+                           % (self._name.decode("utf-8", "replace"),
+                              " (the server restarted)" if self._client.server_restarted
+                              and c.run_id != self._client.run_id else ""))
+
+    def _got_state(self, r):
         if type(r) is list:  # WITHSTATE: [token, previous_owner_died]
             token, died = r
             self._state["token"] = token
@@ -1047,6 +1076,7 @@ class LockProxy(_Holdable):
 
     _typeid = "lock"
     _release_msg = "release unlocked lock"
+    _conn_hold = True
 
     def acquire(self, blocking=True, timeout=-1, *, lease=None, with_state=False):
         if not blocking and timeout != -1:
@@ -1066,6 +1096,7 @@ class LockProxy(_Holdable):
         """Renews this client's lease: it now ends ``seconds`` from now.
         NotOwner when it does not hold the lock, LockLost when the lease
         already ran out."""
+        self._check_held()
         self._call(_extend_args(b"LOCK.EXTEND", self._name, seconds), _none,
                    self._release_error(None))
 
@@ -1074,7 +1105,12 @@ class LockProxy(_Holdable):
         return self._state["token"] if self.acquire(blocking, timeout) else 0
 
     def release(self):
-        self._call((b"LOCK.RELEASE", self._name), _none, self._release_error(self._release_msg))
+        self._check_held()
+        try:
+            self._call((b"LOCK.RELEASE", self._name), _none, self._release_error(self._release_msg))
+        except ConnectionLost:
+            self._check_held()  # the hold went with the connection: LockLost
+            raise
 
     def locked(self):
         return self._call((b"LOCK.LOCKED", self._name), _as_bool)
@@ -1152,6 +1188,7 @@ class BoundedSemaphoreProxy(SemaphoreProxy):
 
 class ConditionProxy(_Holdable):
     _typeid = "condition"
+    _conn_hold = True
 
     def acquire(self, blocking=True, timeout=None, *, lease=None, with_state=False):
         args = (b"COND.ACQUIRE", self._name)
@@ -1160,17 +1197,23 @@ class ConditionProxy(_Holdable):
         elif timeout is not None and timeout >= 0:
             args += (b"TIMEOUT", repr(float(timeout)).encode())
         if lease is not None or with_state:
-            return self._call(args + _lease_args(lease, with_state), self._got)
-        return self._call(args, _as_bool)
+            args += _lease_args(lease, with_state)
+        return self._call(args, self._got)
 
     def extend(self, seconds):
         """Renews this client's lease on the condition's lock."""
+        self._check_held()
         self._call(_extend_args(b"COND.EXTEND", self._name, seconds), _none,
                    self._release_error(None))
 
     def release(self):
-        self._call((b"COND.RELEASE", self._name), _none,
-                   self._release_error("cannot release un-acquired lock"))
+        self._check_held()
+        try:
+            self._call((b"COND.RELEASE", self._name), _none,
+                       self._release_error("cannot release un-acquired lock"))
+        except ConnectionLost:
+            self._check_held()  # the hold went with the connection: LockLost
+            raise
 
     def wait(self, timeout=None):
         args = (b"COND.WAIT", self._name)
