@@ -21,6 +21,8 @@ EXPECTED = {
     "counter_with_lock.py": ["{'count': 15}"],
     "nested.py": ["{'x': 1}"],
     "pipeline.py": ["1000 998001"],
+    "worker_pool.py": ["killed a worker holding job 0", "20 jobs done, each exactly once: True",
+                       "jobs redelivered: 1"],
 }
 # Programs that run unchanged on multiprocessing.Manager: its output is the oracle.
 SAME_AS_PYTHON = ["shared_dict.py", "common_types.py", "counter_with_lock.py"]

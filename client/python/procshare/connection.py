@@ -5,18 +5,23 @@ A Connection belongs to one thread of one process; procshare.client keeps
 one per thread and opens a new one after fork().
 """
 
+import collections
 import hashlib
 import hmac
 import os
+import select
 import socket
 import ssl
+import threading
+import time
 import weakref
 from multiprocessing import AuthenticationError
 from typing import Any, List, Optional, Sequence, Tuple, Union
 
-from .errors import ErrorReply, ProcshareConnectionError, to_exception
+from .errors import ConnectionLost, ErrorReply, ProcshareConnectionError, to_exception
 
-__all__ = ["Address", "parse_address", "Connection", "pack", "Pipeline", "Pending", "Status"]
+__all__ = ["Address", "parse_address", "Connection", "HeartbeatConnection", "pack", "Pipeline",
+           "Pending", "Status"]
 
 DEFAULT_ADDRESS = "unix:/tmp/procshare.sock"
 
@@ -169,6 +174,7 @@ class Connection:
         self.behind = 0
         self.unread = []
         self.late_error = None
+        self.run_id = None  # the server's run_id from HELLO: new at every server start
         kind, where = self.address[0], self.address[1]
         try:
             if kind == "unix":
@@ -260,7 +266,7 @@ class Connection:
         try:
             if self.unread:
                 self._read_behind()
-            return self._read()
+            return self._next()
         except BaseException as e:
             # A half-read reply leaves the stream out of step: start afresh.
             self.close()
@@ -274,7 +280,7 @@ class Connection:
         ``with lock:``); the first error is kept in ``late_error``."""
         unread, self.unread = self.unread, []
         for error in unread:
-            r = self._read()
+            r = self._next()
             if type(r) is ErrorReply and self.late_error is None:
                 self.late_error = error(r) if error else to_exception(r)
 
@@ -372,10 +378,23 @@ class Connection:
             return self._read()
         raise ProcshareConnectionError("bad reply line %r" % buf[pos:end][:40])
 
+    # The next reply of a command (HeartbeatConnection skips its PINGs' here).
+    _next = _read
+
     # -- calls -----------------------------------------------------------
+    def exchange(self, data: bytes, n: int) -> list:
+        """Sends ``n`` packed commands in one write; their replies in order."""
+        self.send(data)
+        return [self.read_reply() for _ in range(n)]
+
+    def send_behind(self, data: bytes, error):
+        """Sends one command whose reply the next read takes (and keeps its
+        error, mapped by ``error``, for raise_late)."""
+        self.send(data)
+        self.unread.append(error)
+
     def call_raw(self, *args):
-        self.send(pack(args))
-        r = self.read_reply()
+        r = self.exchange(pack(args), 1)[0]
         if self.late_error is not None:
             self.raise_late()
         return r
@@ -390,8 +409,7 @@ class Connection:
         """Pipelined: one write, the replies in order (errors as ErrorReply)."""
         if not commands:
             return []
-        self.send(b"".join(pack(c) for c in commands))
-        replies = [self.read_reply() for _ in commands]
+        replies = self.exchange(b"".join(pack(c) for c in commands), len(commands))
         if self.late_error is not None:
             self.raise_late()
         return replies
@@ -406,6 +424,7 @@ class Connection:
             if type(r) is ErrorReply:
                 self.close()
                 raise to_exception(r)
+            self._hello(r)
             return
         if isinstance(authkey, str):
             authkey = authkey.encode("utf-8")
@@ -432,6 +451,160 @@ class Connection:
         if type(r) is ErrorReply:
             self.close()
             raise to_exception(r)
+        self._hello(r)
+
+    def _hello(self, reply):
+        for k, v in pairs(reply):
+            if k == b"run_id":
+                self.run_id = bytes(v).decode()
+
+
+class _BeatingSocket:
+    """The socket of a HeartbeatConnection: a read that waits longer than a
+    third of the heartbeat sends a PING first (the server reads PINGs while
+    a blocking command waits and answers them after its reply)."""
+
+    __slots__ = ("sock", "conn", "poller", "every_ms", "tls")
+
+    def __init__(self, sock, conn, every):
+        self.sock = sock
+        self.conn = conn
+        self.tls = isinstance(sock, ssl.SSLSocket)
+        self.poller = select.poll()
+        self.poller.register(sock.fileno(), select.POLLIN)
+        self.every_ms = max(1, int(every * 1000))
+
+    def recv(self, n):
+        s = self.sock
+        if not (self.tls and s.pending()):
+            while not self.poller.poll(self.every_ms):
+                self.conn._ping()
+        return s.recv(n)
+
+    def readable(self):
+        return (self.tls and self.sock.pending()) or bool(self.poller.poll(0))
+
+    def sendall(self, data):
+        self.sock.sendall(data)
+        self.conn.last_sent = time.monotonic()
+
+    def close(self):
+        self.sock.close()
+
+
+class HeartbeatConnection(Connection):
+    """A connection with ``CLIENT HEARTBEAT s``: the server closes it (and
+    releases what it holds) once it is silent for s seconds, so it is kept
+    talking: a read that waits PINGs every s/3 by itself, and the process's
+    pinger thread PINGs it while idle. Every exchange holds ``io`` so the
+    pinger never writes between a command and its reply; PING replies are
+    recognised by their place in the stream (sequence numbers) and skipped.
+    """
+
+    def __init__(self, address, authkey=None, connect_timeout=10.0, client_name=None,
+                 heartbeat=5.0):
+        heartbeat = float(heartbeat)
+        if not heartbeat > 0:
+            raise ValueError("heartbeat must be a positive number of seconds")
+        self.io = threading.Lock()
+        self.sent = 0          # commands sent (PINGs included) ...
+        self.received = 0      # ... and replies read, since the handshake
+        self.pings = collections.deque()  # sequence numbers of our PINGs
+        self.heartbeat = heartbeat
+        self.every = heartbeat / 3
+        self.last_sent = time.monotonic()
+        super().__init__(address, authkey, connect_timeout, client_name)
+        self.sent = self.received = 0  # the handshake's raw sends were not counted
+        self.sock = _BeatingSocket(self.sock, self, self.every)
+        try:
+            self.call("CLIENT", "HEARTBEAT", repr(heartbeat))
+        except BaseException:
+            self.close()
+            raise
+        _beating.add(self)
+        _start_pinger()
+
+    def _drop(self):
+        _beating.discard(self)
+        super()._drop()
+
+    def _next(self):
+        while True:
+            r = self._read()
+            seq = self.received
+            self.received = seq + 1
+            if self.pings and self.pings[0] == seq:
+                self.pings.popleft()
+                continue
+            return r
+
+    def _ping(self):
+        self.sock.sock.sendall(b"*1\r\n$4\r\nPING\r\n")
+        self.last_sent = time.monotonic()
+        self.pings.append(self.sent)
+        self.sent += 1
+
+    def roundtrip(self, data):
+        with self.io:
+            self.sent += 1
+            self.send(data)
+            return self.read_reply()
+
+    def exchange(self, data, n):
+        with self.io:
+            self.sent += n
+            self.send(data)
+            return [self.read_reply() for _ in range(n)]
+
+    def send_behind(self, data, error):
+        with self.io:
+            self.sent += 1
+            self.send(data)
+            self.unread.append(error)
+
+    def beat(self):
+        """From the pinger thread: PING if idle for a third of the heartbeat
+        (skipped while a thread is in an exchange: its read PINGs itself);
+        first reads the PONGs of earlier beats that have arrived."""
+        if not self.io.acquire(blocking=False):
+            return
+        try:
+            if self.sock is None or self.pid != _pid[0]:
+                return
+            while (self.pings and self.pings[0] == self.received and not self.unread
+                   and (self._pos != len(self._buf) or self.sock.readable())):
+                self._read()
+                self.received += 1
+                self.pings.popleft()
+            if time.monotonic() - self.last_sent >= self.every:
+                self._ping()
+        except BaseException:
+            self.close()  # the owner's next call reconnects
+        finally:
+            self.io.release()
+
+
+_beating = weakref.WeakSet()
+_pinger_pid = [None]
+_pinger_lock = threading.Lock()
+
+
+def _pinger():
+    pid = _pid[0]
+    while _pid[0] == pid:
+        conns = [c for c in list(_beating) if c.pid == pid]
+        for c in conns:
+            c.beat()
+        every = min((c.every for c in conns), default=1.0)
+        time.sleep(min(max(every / 4, 0.005), 1.0))
+
+
+def _start_pinger():
+    """One daemon pinger per process (started again in a forked child)."""
+    with _pinger_lock:
+        if _pinger_pid[0] != _pid[0]:
+            _pinger_pid[0] = _pid[0]
+            threading.Thread(target=_pinger, name="procshare-heartbeat", daemon=True).start()
 
 
 class MapReply(list):
@@ -553,9 +726,15 @@ class Pipeline:
         self._buf, self._pending = [], []
         if not pend:
             return pend
-        conn.send(b"".join(buf))
-        for p in pend:
-            p._resolve(conn.read_reply())
+        try:
+            replies = conn.exchange(b"".join(buf), len(pend))
+        except ConnectionLost:
+            raise
+        except ProcshareConnectionError as e:
+            raise ConnectionLost("the connection broke before the replies of a pipeline of %d "
+                                 "commands came (%s): they may or may not have run" % (len(pend), e)) from None
+        for p, r in zip(pend, replies):
+            p._resolve(r)
         conn.raise_late()
         if raise_first:
             for p in pend:

@@ -4,7 +4,9 @@ import queue
 import threading
 from multiprocessing import AuthenticationError
 
-__all__ = ["RemoteError", "ErrorReply", "ProcshareConnectionError", "to_exception"]
+__all__ = ["RemoteError", "ErrorReply", "ProcshareConnectionError", "ConnectionLost", "NotOwner",
+           "LockLost",
+           "to_exception", "notowner"]
 
 
 class RemoteError(Exception):
@@ -22,6 +24,32 @@ class RemoteError(Exception):
 
 class ProcshareConnectionError(ConnectionError):
     """The connection to the server failed or closed."""
+
+
+class ConnectionLost(ProcshareConnectionError):
+    """The connection broke after a command that changes something was sent
+    and before its reply came: it may or may not have happened. (Reads are
+    run again on a new connection instead.)"""
+
+
+class NotOwner(RuntimeError):
+    """-NOTOWNER: releasing (or extending, waiting on, notifying) a lock or
+    permit this client does not hold. A RuntimeError, as Python raises for
+    releasing an unlocked lock (the C++ client's ``NotOwner``)."""
+
+
+class LockLost(NotOwner):
+    """-NOTOWNER because the hold's lease ran out: the server released the
+    lock (or gave the permits back) and another client may hold it now, so
+    whatever was done under it may have overlapped with the next holder."""
+
+
+def notowner(err: "ErrorReply", default_message=None) -> NotOwner:
+    """NOTOWNER as LockLost when a lease ran out, else NotOwner (with
+    Python's wording, ``default_message``, where it has one)."""
+    if "lease ran out" in err.message:
+        return LockLost(err.message)
+    return NotOwner(default_message or err.message)
 
 
 class ErrorReply:
@@ -60,7 +88,7 @@ def to_exception(err: ErrorReply, key=None, default_message=None) -> BaseExcepti
     if code == "FULL":
         return queue.Full()
     if code == "NOTOWNER":
-        return RuntimeError(msg)
+        return notowner(err, default_message)
     if code == "BROKEN":
         return threading.BrokenBarrierError()
     if code in ("NOAUTH", "WRONGPASS"):

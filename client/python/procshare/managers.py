@@ -21,8 +21,8 @@ import weakref
 from multiprocessing import process as _mp_process
 
 from . import values
-from .connection import Connection, Pipeline, current_pid, parse_address, pack
-from .errors import ProcshareConnectionError, RemoteError, to_exception, ErrorReply
+from .connection import Connection, HeartbeatConnection, Pipeline, current_pid, parse_address, pack
+from .errors import ConnectionLost, ProcshareConnectionError, RemoteError, to_exception, ErrorReply
 from .proxies import (PROXY_TYPES, ArrayProxy, BarrierProxy, ConditionProxy, DictProxy,
                       ListProxy, ValueProxy, _INT_CODES, _FLOAT_CODES)
 
@@ -46,6 +46,29 @@ def _rebuild_proxy(typeid, name, address, authkey, state):
     return cls(client, name, **state)
 
 
+# The commands the proxies send that the server flags ``readonly`` (COMMAND
+# INFO; tests/python/test_reconnect.py checks the list): safe to run again.
+_READS = frozenset(n.encode() for n in (
+    "ARRAY.GET", "ARRAY.LEN", "ARRAY.RANGE", "BARRIER.BROKEN", "BARRIER.PARTIES",
+    "BARRIER.WAITING", "DESCRIBE", "DICT.GET", "DICT.HAS", "DICT.ITEMS", "DICT.KEYS", "DICT.LEN",
+    "DICT.VALUES", "EVENT.ISSET", "EXISTS", "LIST.COUNT", "LIST.GET", "LIST.INDEX", "LIST.LEN",
+    "LIST.RANGE", "LOCK.LOCKED", "METHODS", "NS.ATTRS", "NS.GET", "NS.HAS", "NS.ITEMS",
+    "OBJECTS", "QUEUE.EMPTY", "QUEUE.FULL", "QUEUE.SIZE", "SEM.VALUE", "SET.HAS", "SET.LEN",
+    "SET.MEMBERS", "TYPE", "VALUE.GET"))
+
+
+def _queue_options(maxsize, max_deliveries, dead_letter):
+    opts = ("MAXSIZE", str(maxsize)) if maxsize > 0 else ()
+    if (max_deliveries is None) != (dead_letter is None):
+        raise ValueError("give both max_deliveries and dead_letter, or neither")
+    if max_deliveries is not None:
+        if int(max_deliveries) < 1:
+            raise ValueError("max_deliveries must be one or more")
+        name = getattr(dead_letter, "_name", dead_letter)
+        opts += ("MAXDELIVERIES", str(int(max_deliveries)), "DEADLETTER", name)
+    return opts
+
+
 class Client:
     """Connections to one server: one per thread, a new set after fork().
 
@@ -53,8 +76,14 @@ class Client:
     ``REF.INC`` per object and process, given back when the last proxy goes).
     """
 
-    def __init__(self, address, authkey=None, connect_timeout=10.0):
+    heartbeat = None
+    run_id = None            # the run_id of the server as last seen
+    server_restarted = False  # a connection found a run_id other than the one before
+    on_restart = None        # callable(old_run_id, new_run_id), called when that happens
+
+    def __init__(self, address, authkey=None, connect_timeout=10.0, heartbeat=None):
         self.address = parse_address(address)
+        self.heartbeat = heartbeat
         if isinstance(authkey, str):
             authkey = authkey.encode("utf-8")
         self.authkey = authkey
@@ -84,8 +113,63 @@ class Client:
     def _conn(self) -> Connection:
         c = getattr(self._local, "conn", None)
         if c is None or c.sock is None or c.pid != current_pid():
-            c = self._local.conn = Connection(self.address, self.authkey, self.connect_timeout)
+            c = self._local.conn = self._new_connection()
         return c
+
+    def _new_connection(self) -> Connection:
+        if self.heartbeat:
+            c = HeartbeatConnection(self.address, self.authkey, self.connect_timeout,
+                                    heartbeat=self.heartbeat)
+        else:
+            c = Connection(self.address, self.authkey, self.connect_timeout)
+        self._saw(c.run_id)
+        return c
+
+    def _saw(self, run_id):
+        """Notes the run_id of a new connection: another one than before
+        means the server restarted (its objects, locks and leases are gone)."""
+        old = self.run_id
+        if run_id is None or run_id == old:
+            return
+        self.run_id = run_id
+        if old is not None:
+            self.server_restarted = True
+            if self.on_restart is not None:
+                self.on_restart(old, run_id)
+
+    def _may_reconnect(self):
+        return True
+
+    def _reconnect(self) -> Connection:
+        """This thread's connection again after it broke: tries with a
+        growing pause (a server restarting) for up to connect_timeout."""
+        self.close()
+        deadline = time.monotonic() + self.connect_timeout
+        pause = 0.01
+        while True:
+            if not self._may_reconnect():
+                raise ProcshareConnectionError("the server of %s was shut down" % (self.address,))
+            try:
+                return self._conn()
+            except ProcshareConnectionError:
+                if time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)  # back-off between connection attempts
+            pause = min(pause * 2, 0.5)
+
+    def _after_break(self, commands, error):
+        """A command's connection broke before its replies came. Reads (the
+        server's ``readonly`` commands) run once more on a new connection;
+        anything else raises ConnectionLost: it may or may not have run."""
+        if not all(c[0] in _READS for c in commands):
+            raise ConnectionLost(
+                "the connection to %s broke before the reply to %s came (%s): it may or may not "
+                "have happened" % (self.address, " ".join(c[0].decode() for c in commands[:3]),
+                                   error)) from None
+        conn = self._reconnect()
+        if len(commands) == 1:
+            return conn.roundtrip(pack(commands[0]))
+        return conn.call_many(commands)
 
     def call(self, *args):
         """Runs one raw command on this thread's connection; raises its error."""
@@ -122,7 +206,7 @@ class Client:
 
     def _refc(self):
         if self._refconn is None or self._refconn.sock is None:
-            self._refconn = Connection(self.address, self.authkey, self.connect_timeout)
+            self._refconn = self._new_connection()
             self._counts = {}
         return self._refconn
 
@@ -234,7 +318,8 @@ class Client:
             # As Python's BaseProxy: a key other than the process's own travels
             # only to a process being spawned (b"" says "no key").
             authkey = self.authkey if self.authkey is not None else b""
-        state = {k: v for k, v in proxy._state.items() if k != "token"}
+        state = {k: v for k, v in proxy._state.items()
+                 if k not in ("token", "previous_owner_died", "held_by")}
         if state.get("action") is not None:
             try:  # a barrier's action travels if it can (a lambda cannot)
                 pickle.dumps(state["action"])
@@ -270,11 +355,16 @@ class Client:
             setattr(ns, k, v)
         return ns
 
-    def Queue(self, maxsize=0):
-        return self._make("queue", *(("MAXSIZE", str(maxsize)) if maxsize > 0 else ()))
+    def Queue(self, maxsize=0, *, max_deliveries=None, dead_letter=None):
+        """Manager.Queue. ``max_deliveries`` and ``dead_letter`` (both or
+        neither): a leased item whose n-th delivery fails (lease ran out,
+        nack, holder gone) moves to the queue ``dead_letter`` (a name or a
+        queue proxy; created as a plain queue when missing)."""
+        return self._make("queue", *_queue_options(maxsize, max_deliveries, dead_letter))
 
-    def JoinableQueue(self, maxsize=0):
-        return self._make("joinablequeue", *(("MAXSIZE", str(maxsize)) if maxsize > 0 else ()))
+    def JoinableQueue(self, maxsize=0, *, max_deliveries=None, dead_letter=None):
+        """Manager.JoinableQueue; a leased job's ``ack()`` is its task_done."""
+        return self._make("joinablequeue", *_queue_options(maxsize, max_deliveries, dead_letter))
 
     def Lock(self):
         return self._make("lock")
@@ -372,7 +462,7 @@ class SyncManager(Client):
     """
 
     def __init__(self, address=None, authkey=None, *, server=None, server_args=(),
-                 start_timeout=10.0, authkey_file=None):
+                 start_timeout=10.0, authkey_file=None, heartbeat=None):
         if authkey is None and authkey_file is not None:
             authkey = _read_key_file(authkey_file)
         if authkey is None:
@@ -394,10 +484,15 @@ class SyncManager(Client):
         self._track_pid = None
         self._detached = None
         self.connect_timeout = 10.0
+        self.heartbeat = heartbeat
 
     def _register(self):
         with _clients_lock:
             _clients[self.address] = self
+
+    def _may_reconnect(self):
+        # Not to a server this manager (or its parent) has shut down.
+        return self._state == "started" and (self._dir is None or os.path.isdir(self._dir))
 
     def connect(self):
         """Attaches to the server at the address given to the constructor."""
@@ -596,18 +691,21 @@ def Manager(**kwargs) -> SyncManager:
 
 
 def connect(address="unix:/tmp/procshare.sock", authkey=None, authkey_file=None,
-            connect_timeout=10.0, tls=None) -> Client:
+            connect_timeout=10.0, tls=None, heartbeat=None) -> Client:
     """A client of a server that already runs (Unix, TCP or TLS). The key is
     ``authkey``, the contents of ``authkey_file``, env PROCSHARE_AUTHKEY, or
     none. The connection authenticates by challenge-response and checks the
     server's proof. For ``tls://host:port``, ``tls`` is a ``procshare.TLS``
-    (CA, client certificate and key, server name)."""
+    (CA, client certificate and key, server name). ``heartbeat`` (seconds):
+    every connection sends ``CLIENT HEARTBEAT``, so the server treats one
+    silent that long as dead (a stopped or hung process) and releases what
+    it holds; a daemon thread keeps idle connections talking."""
     if tls is not None or (isinstance(address, str) and address.startswith("tls://")):
         address = parse_address(address, tls)
     if authkey is None and authkey_file is not None:
         authkey = _read_key_file(authkey_file)
     if authkey is None and os.environ.get("PROCSHARE_AUTHKEY"):
         authkey = os.environ["PROCSHARE_AUTHKEY"].encode("utf-8")
-    c = Client(address, authkey, connect_timeout)
+    c = Client(address, authkey, connect_timeout, heartbeat)
     c._conn()
     return c

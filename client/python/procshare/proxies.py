@@ -13,13 +13,13 @@ from typing import Any
 
 from . import values
 from .connection import ErrorReply, pack as _pack, pairs, _pid
-from .errors import to_exception
+from .errors import ConnectionLost, LockLost, ProcshareConnectionError, notowner, to_exception
 
 __all__ = [
     "BaseProxy", "DictProxy", "ListProxy", "SetProxy", "NamespaceProxy", "ValueProxy",
     "ArrayProxy", "QueueProxy", "JoinableQueueProxy", "LockProxy", "RLockProxy",
     "SemaphoreProxy", "BoundedSemaphoreProxy", "ConditionProxy", "EventProxy", "BarrierProxy",
-    "PROXY_TYPES",
+    "PROXY_TYPES", "Job", "Acquired",
 ]
 
 _MAX = (1 << 63) - 1
@@ -114,10 +114,15 @@ class BaseProxy:
         if pl is not None:
             return pl.add(args, decode, error)
         if behind and conn.behind and not pre:
-            conn.send(_pack(args))
-            conn.unread.append(error)
+            try:
+                conn.send_behind(_pack(args), error)
+            except ProcshareConnectionError as e:
+                client._after_break((args,), e)  # a write: raises ConnectionLost
             return None
-        r = conn.roundtrip(_pack(args))
+        try:
+            r = conn.roundtrip(_pack(args))
+        except ProcshareConnectionError as e:
+            r = client._after_break((args,), e)
         if conn.late_error is not None:
             conn.raise_late()
         if type(r) is ErrorReply:
@@ -135,7 +140,10 @@ class BaseProxy:
                                % type(self).__name__)
         if pre:
             client._detach_refs(conn, pre)
-        replies = conn.call_many(commands)
+        try:
+            replies = conn.call_many(commands)
+        except ProcshareConnectionError as e:
+            replies = client._after_break(commands, e)
         for r in replies:
             if type(r) is ErrorReply:
                 raise to_exception(r)
@@ -852,8 +860,26 @@ class QueueProxy(BaseProxy):
         v = self._enc(item, pre)
         self._call((b"QUEUE.PUT", self._name, v) + _timeout_args(block, timeout), _none, None, pre)
 
-    def get(self, block=True, timeout=None):
+    def get(self, block=True, timeout=None, *, lease=None):
+        """queue.Queue.get. With ``lease`` (seconds): a :class:`Job` that
+        stays the server's until ``ack()``ed, and comes back to the queue
+        if it is nacked, its lease runs out or this process dies."""
+        if lease is not None:
+            return self.get_job(block, timeout, lease=lease)
         return self._call((b"QUEUE.GET", self._name) + _timeout_args(block, timeout), self._dec_taken)
+
+    def get_job(self, block=True, timeout=None, lease=30.0):
+        """The next item on a lease of ``lease`` seconds, as a :class:`Job`
+        (``QUEUE.GET … LEASE``); raises queue.Empty as get() does."""
+        lease = float(lease)
+        if not lease > 0:
+            raise ValueError("lease must be a positive number of seconds")
+        args = (b"QUEUE.GET", self._name) + _timeout_args(block, timeout) + (
+            b"LEASE", repr(lease).encode())
+        return self._call(args, self._job)
+
+    def _job(self, r):
+        return Job(self, self._dec_taken(r[0]), r[1])
 
     def put_nowait(self, item):
         return self.put(item, False)
@@ -871,7 +897,69 @@ class QueueProxy(BaseProxy):
         return self._call((b"QUEUE.FULL", self._name), _as_bool)
 
 
+class Job:
+    """An item delivered on a lease (``q.get_job()``, ``q.get(lease=…)``).
+
+    ``item`` is the value, ``id`` the server's delivery id. ``ack()``
+    settles it (on a JoinableQueue it is also the item's task_done: do not
+    call ``task_done()`` for it), ``nack(delay=None)`` puts it back at the
+    head of the queue (now, or after ``delay`` seconds), ``extend(s)``
+    renews the lease to end s seconds from now. Each returns False when the
+    job had already gone back (its lease ran out, it was settled). As a
+    context manager it acks on normal exit and nacks on an exception. Any
+    process may settle a job (a forked helper may ack its parent's).
+    """
+
+    __slots__ = ("queue", "item", "id", "settled")
+
+    def __init__(self, queue, item, id):
+        self.queue = queue
+        self.item = item
+        self.id = id
+        self.settled = False
+
+    def _settle(self, *args):
+        q = self.queue
+        r = q._call(args, _as_bool)
+        self.settled = True
+        return r
+
+    def ack(self) -> bool:
+        return self._settle(b"QUEUE.ACK", self.queue._name, str(self.id).encode())
+
+    def nack(self, delay=None) -> bool:
+        args = (b"QUEUE.NACK", self.queue._name, str(self.id).encode())
+        if delay is not None:
+            if delay < 0:
+                raise ValueError("delay must be a non-negative number of seconds")
+            args += (b"DELAY", repr(float(delay)).encode())
+        return self._settle(*args)
+
+    def extend(self, seconds) -> bool:
+        seconds = float(seconds)
+        if not seconds > 0:
+            raise ValueError("the lease must be a positive number of seconds")
+        return self.queue._call((b"QUEUE.EXTEND", self.queue._name, str(self.id).encode(),
+                                 repr(seconds).encode()), _as_bool)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, et, ev, tb):
+        if not self.settled:
+            if et is None:
+                self.ack()
+            else:
+                self.nack()
+        return False
+
+    def __repr__(self):
+        return "<Job id=%d item=%r%s>" % (self.id, self.item, " settled" if self.settled else "")
+
+
 class JoinableQueueProxy(QueueProxy):
+    """Manager.JoinableQueue. A leased job's ``ack()`` is its task_done."""
+
     _typeid = "joinablequeue"
 
     def task_done(self):
@@ -890,13 +978,107 @@ class JoinableQueueProxy(QueueProxy):
 
 
 # ---------------------------------------------------------------- locks
-class LockProxy(BaseProxy):
-    """Manager.Lock. ``acquire`` keeps the fencing token in ``.token``."""
+class Acquired:
+    """What ``acquire(..., with_state=True)`` returns: true when acquired;
+    ``token`` (the fencing token; 1 for a semaphore or condition, 0 when
+    it timed out) and ``previous_owner_died`` (the previous holder vanished
+    holding it: the data it guards may be half-updated)."""
+
+    __slots__ = ("token", "previous_owner_died")
+
+    def __init__(self, token, previous_owner_died):
+        self.token = token
+        self.previous_owner_died = previous_owner_died
+
+    def __bool__(self):
+        return self.token != 0
+
+    def __repr__(self):
+        return "Acquired(token=%d, previous_owner_died=%r)" % (self.token, self.previous_owner_died)
+
+
+def _lease_args(lease, with_state):
+    args = ()
+    if lease is not None:
+        lease = float(lease)
+        if not lease > 0:
+            raise ValueError("lease must be a positive number of seconds")
+        args = (b"LEASE", repr(lease).encode())
+    if with_state:
+        args += (b"WITHSTATE",)
+    return args
+
+
+def _extend_args(cmd, name, seconds):
+    seconds = float(seconds)
+    if not seconds > 0:
+        raise ValueError("the lease must be a positive number of seconds")
+    return (cmd, name, repr(seconds).encode())
+
+
+class _Holdable(BaseProxy):
+    """What locks, semaphores and conditions share: leases and WITHSTATE."""
+
+    # Whether a hold belongs to the connection that took it (locks and
+    # conditions; not a semaphore, UNOWNED by default).
+    _conn_hold = False
+
+    def _got(self, r):
+        if self._conn_hold and r:
+            self._state["held_by"] = self._client._conn()
+        return self._got_state(r)
+
+    def _check_held(self):
+        """Raises LockLost when the connection that took the hold broke
+        since: the server released it then (or restarted)."""
+        c = self._state.get("held_by")
+        if c is not None and c.sock is None and c.pid == _pid[0]:
+            del self._state["held_by"]
+            raise LockLost("the connection that acquired %s broke, so the server released it%s"
+                           % (self._name.decode("utf-8", "replace"),
+                              " (the server restarted)" if self._client.server_restarted
+                              and c.run_id != self._client.run_id else ""))
+
+    def _got_state(self, r):
+        if type(r) is list:  # WITHSTATE: [token, previous_owner_died]
+            token, died = r
+            self._state["token"] = token
+            self._state["previous_owner_died"] = bool(died)
+            return Acquired(token, bool(died))
+        if r:
+            self._state["token"] = r
+            return True
+        return False
+
+    @property
+    def token(self):
+        """The fencing token of this proxy's last successful acquire."""
+        return self._state.get("token", 0)
+
+    @property
+    def previous_owner_died(self):
+        """Of this proxy's last ``acquire(..., with_state=True)``: whether
+        the previous holder vanished holding it."""
+        return self._state.get("previous_owner_died", False)
+
+    def _release_error(self, msg):
+        return lambda e: notowner(e, msg) if e.code == "NOTOWNER" else to_exception(e)
+
+
+class LockProxy(_Holdable):
+    """Manager.Lock. ``acquire`` keeps the fencing token in ``.token``.
+
+    ``acquire(lease=s)``: the server releases the lock s seconds later if
+    this client still holds it (then ``release()``/``extend()`` raise
+    :class:`procshare.LockLost`); ``extend(s)`` renews the lease.
+    ``with_state=True`` returns an :class:`Acquired`.
+    """
 
     _typeid = "lock"
     _release_msg = "release unlocked lock"
+    _conn_hold = True
 
-    def acquire(self, blocking=True, timeout=-1):
+    def acquire(self, blocking=True, timeout=-1, *, lease=None, with_state=False):
         if not blocking and timeout != -1:
             raise ValueError("can't specify a timeout for a non-blocking call")
         if blocking and timeout is not None and timeout != -1 and timeout < 0:
@@ -906,26 +1088,29 @@ class LockProxy(BaseProxy):
             args += (b"NOWAIT",)
         elif timeout is not None and timeout != -1:
             args += (b"TIMEOUT", repr(float(timeout)).encode())
+        if lease is not None or with_state:
+            args += _lease_args(lease, with_state)
         return self._call(args, self._got)
 
-    def _got(self, r):
-        if r:
-            self._state["token"] = r
-            return True
-        return False
+    def extend(self, seconds):
+        """Renews this client's lease: it now ends ``seconds`` from now.
+        NotOwner when it does not hold the lock, LockLost when the lease
+        already ran out."""
+        self._check_held()
+        self._call(_extend_args(b"LOCK.EXTEND", self._name, seconds), _none,
+                   self._release_error(None))
 
     def acquire_token(self, blocking=True, timeout=-1) -> int:
         """Like acquire, but returns the fencing token (0: not acquired)."""
         return self._state["token"] if self.acquire(blocking, timeout) else 0
 
-    @property
-    def token(self):
-        """The fencing token of this proxy's last successful acquire."""
-        return self._state.get("token", 0)
-
     def release(self):
-        self._call((b"LOCK.RELEASE", self._name), _none,
-                   lambda e: RuntimeError(self._release_msg) if e.code == "NOTOWNER" else to_exception(e))
+        self._check_held()
+        try:
+            self._call((b"LOCK.RELEASE", self._name), _none, self._release_error(self._release_msg))
+        except ConnectionLost:
+            self._check_held()  # the hold went with the connection: LockLost
+            raise
 
     def locked(self):
         return self._call((b"LOCK.LOCKED", self._name), _as_bool)
@@ -954,10 +1139,14 @@ class RLockProxy(LockProxy):
     _release_msg = "cannot release un-acquired lock"
 
 
-class SemaphoreProxy(BaseProxy):
+class SemaphoreProxy(_Holdable):
+    """Manager.Semaphore. ``lease`` and ``extend`` need an owned semaphore
+    (``Semaphore(n, owned=True)``): the lease covers every permit this
+    client holds."""
+
     _typeid = "semaphore"
 
-    def acquire(self, blocking=True, timeout=None):
+    def acquire(self, blocking=True, timeout=None, *, lease=None, with_state=False):
         if not blocking and timeout is not None:
             raise ValueError("can't specify timeout for non-blocking acquire")
         args = (b"SEM.ACQUIRE", self._name)
@@ -965,14 +1154,22 @@ class SemaphoreProxy(BaseProxy):
             args += (b"NOWAIT",)
         elif timeout is not None:
             args += (b"TIMEOUT", repr(max(0.0, float(timeout))).encode())
+        if lease is not None or with_state:
+            return self._call(args + _lease_args(lease, with_state), self._got)
         return self._call(args, _as_bool)
+
+    def extend(self, seconds):
+        """Renews the lease on every permit this client holds."""
+        self._call(_extend_args(b"SEM.EXTEND", self._name, seconds), _none,
+                   self._release_error(None))
 
     def release(self, n=1):
         if n < 1:
             raise ValueError("n must be one or more")
         self._call((b"SEM.RELEASE", self._name, str(int(n)).encode()), _none,
                    lambda e: ValueError("Semaphore released too many times")
-                   if e.code == "VALUEERROR" else to_exception(e))
+                   if e.code == "VALUEERROR" else notowner(e) if e.code == "NOTOWNER"
+                   else to_exception(e))
 
     def get_value(self):
         """The free permits now."""
@@ -989,29 +1186,40 @@ class BoundedSemaphoreProxy(SemaphoreProxy):
     _typeid = "boundedsemaphore"
 
 
-class ConditionProxy(BaseProxy):
+class ConditionProxy(_Holdable):
     _typeid = "condition"
+    _conn_hold = True
 
-    def acquire(self, blocking=True, timeout=None):
+    def acquire(self, blocking=True, timeout=None, *, lease=None, with_state=False):
         args = (b"COND.ACQUIRE", self._name)
         if not blocking:
             args += (b"TIMEOUT", b"0")
         elif timeout is not None and timeout >= 0:
             args += (b"TIMEOUT", repr(float(timeout)).encode())
-        return self._call(args, _as_bool)
+        if lease is not None or with_state:
+            args += _lease_args(lease, with_state)
+        return self._call(args, self._got)
+
+    def extend(self, seconds):
+        """Renews this client's lease on the condition's lock."""
+        self._check_held()
+        self._call(_extend_args(b"COND.EXTEND", self._name, seconds), _none,
+                   self._release_error(None))
 
     def release(self):
-        self._call((b"COND.RELEASE", self._name), _none,
-                   lambda e: RuntimeError("cannot release un-acquired lock")
-                   if e.code == "NOTOWNER" else to_exception(e))
+        self._check_held()
+        try:
+            self._call((b"COND.RELEASE", self._name), _none,
+                       self._release_error("cannot release un-acquired lock"))
+        except ConnectionLost:
+            self._check_held()  # the hold went with the connection: LockLost
+            raise
 
     def wait(self, timeout=None):
         args = (b"COND.WAIT", self._name)
         if timeout is not None:
             args += (b"TIMEOUT", repr(max(0.0, float(timeout))).encode())
-        return self._call(args, _as_bool,
-                          lambda e: RuntimeError("cannot wait on un-acquired lock")
-                          if e.code == "NOTOWNER" else to_exception(e))
+        return self._call(args, _as_bool, self._release_error("cannot wait on un-acquired lock"))
 
     def wait_for(self, predicate, timeout=None):
         endtime = None
@@ -1031,13 +1239,11 @@ class ConditionProxy(BaseProxy):
 
     def notify(self, n=1):
         self._call((b"COND.NOTIFY", self._name, str(int(n)).encode()), _none,
-                   lambda e: RuntimeError("cannot notify on un-acquired lock")
-                   if e.code == "NOTOWNER" else to_exception(e))
+                   self._release_error("cannot notify on un-acquired lock"))
 
     def notify_all(self):
         self._call((b"COND.NOTIFYALL", self._name), _none,
-                   lambda e: RuntimeError("cannot notify on un-acquired lock")
-                   if e.code == "NOTOWNER" else to_exception(e))
+                   self._release_error("cannot notify on un-acquired lock"))
 
     notifyAll = notify_all
 
