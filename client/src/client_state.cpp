@@ -6,8 +6,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <thread>
 
 namespace procshare::detail {
+
+struct Pinger {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop = false;
+  std::thread thread;
+};
 
 namespace {
 
@@ -66,6 +75,15 @@ ClientState::ClientState(Address address, ConnectOptions options)
 }
 
 ClientState::~ClientState() {
+  if (pinger_) {
+    {
+      std::lock_guard g(pinger_->mu);
+      pinger_->stop = true;
+    }
+    pinger_->cv.notify_all();
+    pinger_->thread.join();
+    delete pinger_;
+  }
   std::lock_guard g(registry().mu);
   auto& v = registry().states;
   v.erase(std::remove(v.begin(), v.end(), this), v.end());
@@ -96,6 +114,7 @@ std::shared_ptr<Slot> ClientState::thread_slot() {
   {
     std::lock_guard g(mu_);
     slots_.push_back(slot);
+    start_pinger();
   }
   if (entry) {
     entry->slot = slot;
@@ -143,8 +162,54 @@ protocol::Reply ClientState::call_anchor(std::span<const std::string_view> args)
   std::lock_guard g(a->anchor_mu);
   // Opened lazily (most programs never make anonymous objects), and again
   // after an error closed it.
-  if (!a->conn.is_open()) a->conn = open_connection();
+  if (!a->conn.is_open()) {
+    a->conn = open_connection();
+    std::lock_guard g2(mu_);
+    start_pinger();
+  }
   return a->conn.call(args);
+}
+
+void ClientState::start_pinger() {
+  // Called with mu_ held.
+  if (pinger_ || options_.heartbeat.count() <= 0) return;
+  pinger_ = new Pinger;
+  Pinger* p = pinger_;
+  const auto every = std::max(options_.heartbeat / 3, std::chrono::milliseconds(1));
+  p->thread = std::thread([this, p, every] {
+    std::unique_lock lock(p->mu);
+    while (!p->cv.wait_for(lock, every, [p] { return p->stop; })) {
+      lock.unlock();
+      ping_idle();
+      lock.lock();
+    }
+  });
+}
+
+void ClientState::ping_idle() {
+  std::vector<std::shared_ptr<Slot>> slots;
+  std::shared_ptr<Slot> anchor;
+  {
+    std::lock_guard g(mu_);
+    slots = slots_;
+    anchor = anchor_;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  auto beat = [&](Slot& s, std::mutex& m) {
+    std::unique_lock use(m, std::try_to_lock);
+    if (!use.owns_lock() || !s.conn.is_open() || !s.conn.idle()) return;  // busy: it pings itself
+    if (now - s.conn.last_sent() < s.conn.heartbeat() / 3) return;
+    try {
+      s.conn.ping();
+    } catch (...) {
+      // The connection is closed now; its thread reconnects on its next call.
+    }
+  };
+  const pid_t pid = ::getpid();
+  for (auto& s : slots) {
+    if (s->pid == pid) beat(*s, s->io_mu);
+  }
+  if (anchor && anchor->pid == pid) beat(*anchor, anchor->anchor_mu);
 }
 
 void ClientState::close_all() {
@@ -176,6 +241,9 @@ void ClientState::fork_child() {
   // open and their replies stay theirs; a copy left open would also keep the
   // server from noticing when the parent closes or dies.
   for (ClientState* s : registry().states) {
+    // The parent's pinger thread does not exist here: its state is left
+    // alone (never joined nor destroyed); the child starts its own.
+    s->pinger_ = nullptr;
     for (auto& slot : s->slots_) slot->conn.close();
     s->slots_.clear();
     if (s->anchor_) {

@@ -8,6 +8,11 @@
 // thread touches it); the anchor has its own mutex, held across its I/O.
 // The fork handlers (fork_prepare/parent/child) take every state's mu_ so a
 // child never inherits one mid-update.
+//
+// Heartbeats (ConnectOptions::heartbeat): one background thread per process
+// PINGs the connections that are idle (a connection busy with a command
+// PINGs by itself while it waits). A slot's io_mu is held by its thread for
+// every use, so the pinger only ever takes (try_lock) a slot nobody uses.
 #include <sys/types.h>
 
 #include <atomic>
@@ -25,7 +30,10 @@ struct Slot {
   Connection conn;
   pid_t pid = 0;
   std::mutex anchor_mu;  // used by the anchor slot only
+  std::mutex io_mu;      // held while the connection is in use (heartbeats)
 };
+
+struct Pinger;
 
 class ClientState : public std::enable_shared_from_this<ClientState> {
  public:
@@ -47,6 +55,7 @@ class ClientState : public std::enable_shared_from_this<ClientState> {
   auto with_connection(F&& f) {
     std::shared_ptr<Slot> slot = thread_slot();
     try {
+      std::lock_guard use(slot->io_mu);
       return f(slot->conn);
     } catch (const ConnectionError&) {
       drop(slot);
@@ -72,6 +81,9 @@ class ClientState : public std::enable_shared_from_this<ClientState> {
  private:
   std::shared_ptr<Slot> thread_slot();
   std::shared_ptr<Slot> anchor_slot();
+  // Starts this process's pinger if heartbeats are on and none runs.
+  void start_pinger();
+  void ping_idle();
 
   const Address address_;
   const ConnectOptions options_;
@@ -79,6 +91,7 @@ class ClientState : public std::enable_shared_from_this<ClientState> {
   std::mutex mu_;
   std::vector<std::shared_ptr<Slot>> slots_;
   std::shared_ptr<Slot> anchor_;
+  Pinger* pinger_ = nullptr;  // this process's; a forked child's copy is leaked, never joined
 };
 
 }  // namespace procshare::detail

@@ -34,6 +34,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "procshare/detail/nosignal_bio.hpp"
 #include "procshare/protocol/handshake.hpp"
 
 namespace procshare {
@@ -158,33 +159,10 @@ bool is_ip_literal(const std::string& host) {
          ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-// A socket BIO whose writes use send(MSG_NOSIGNAL): OpenSSL's own writes
-// with write(), and a server that went away would then kill the program
-// with SIGPIPE instead of raising ConnectionError. Everything else is the
-// stock socket BIO's.
-int send_nosignal(BIO* b, const char* data, int len) {
-  int fd = -1;
-  BIO_get_fd(b, &fd);
-  errno = 0;
-  const ssize_t n = ::send(fd, data, static_cast<std::size_t>(len), MSG_NOSIGNAL);
-  BIO_clear_retry_flags(b);
-  if (n <= 0 && BIO_sock_should_retry(static_cast<int>(n))) BIO_set_retry_write(b);
-  return static_cast<int>(n);
-}
-
-BIO_METHOD* nosignal_socket_method() {
-  static BIO_METHOD* method = [] {
-    const BIO_METHOD* base = BIO_s_socket();
-    BIO_METHOD* m = BIO_meth_new(BIO_TYPE_SOCKET, "socket, MSG_NOSIGNAL");
-    BIO_meth_set_write(m, send_nosignal);
-    BIO_meth_set_read(m, BIO_meth_get_read(base));
-    BIO_meth_set_puts(m, BIO_meth_get_puts(base));
-    BIO_meth_set_ctrl(m, BIO_meth_get_ctrl(base));
-    BIO_meth_set_create(m, BIO_meth_get_create(base));
-    BIO_meth_set_destroy(m, BIO_meth_get_destroy(base));
-    return m;
-  }();
-  return method;
+// "007": the milliseconds of a seconds argument.
+std::string fmt_millis(long ms) {
+  std::string s = std::to_string(ms);
+  return std::string(3 - std::min<std::size_t>(3, s.size()), '0') + s;
 }
 
 SSL* as_ssl(void* p) {
@@ -227,6 +205,13 @@ Connection Connection::open(const Address& addr, const ConnectOptions& opts) {
     protocol::Reply r = c.call({"CLIENT", "SETNAME", opts.client_name});
     if (r.is_error()) throw_error(r);
   }
+  if (opts.heartbeat.count() > 0) {
+    const std::string secs = std::to_string(opts.heartbeat.count() / 1000) + "." +
+                             fmt_millis(opts.heartbeat.count() % 1000);
+    protocol::Reply r = c.call({"CLIENT", "HEARTBEAT", secs});
+    if (r.is_error()) throw_error(r);
+    c.heartbeat_ = opts.heartbeat;
+  }
   c.io_timeout_ = opts.io_timeout;
   return c;
 }
@@ -261,7 +246,7 @@ void Connection::start_tls(const Address& addr, const TlsOptions& o, Clock::time
   SSL* ssl = SSL_new(ctx.get());  // holds its own reference to the context
   if (!ssl) fail_io("SSL_new: " + ssl_error_text());
   ssl_ = ssl;
-  BIO* bio = BIO_new(nosignal_socket_method());
+  BIO* bio = BIO_new(procshare::detail::nosignal_socket_method());
   if (!bio) fail_io("BIO_new: " + ssl_error_text());
   BIO_set_fd(bio, fd_, BIO_NOCLOSE);
   SSL_set_bio(ssl, bio, bio);  // the SSL owns the BIO
@@ -304,7 +289,7 @@ std::size_t Connection::tls_io(bool write, char* data, std::size_t size,
     int e = SSL_get_error(ssl, r);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
       const short ev = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
-      if (deadline == Clock::time_point::max()) {
+      if (deadline == Clock::time_point::max() && heartbeat_.count() == 0) {
         pollfd p{fd_, ev, 0};
         if (::poll(&p, 1, -1) < 0 && errno != EINTR) fail_io("poll(): " + errno_text(errno));
       } else {
@@ -362,7 +347,13 @@ Connection::Connection(Connection&& other) noexcept
       out_(std::move(other.out_)),
       in_(std::move(other.in_)),
       in_pos_(std::exchange(other.in_pos_, 0)),
-      parser_(std::move(other.parser_)) {}
+      parser_(std::move(other.parser_)),
+      heartbeat_(other.heartbeat_),
+      sent_(other.sent_),
+      received_(other.received_),
+      pings_(std::move(other.pings_)),
+      counted_(other.counted_),
+      last_sent_(other.last_sent_) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
@@ -375,6 +366,12 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     in_ = std::move(other.in_);
     in_pos_ = std::exchange(other.in_pos_, 0);
     parser_ = std::move(other.parser_);
+    heartbeat_ = other.heartbeat_;
+    sent_ = other.sent_;
+    received_ = other.received_;
+    pings_ = std::move(other.pings_);
+    counted_ = other.counted_;
+    last_sent_ = other.last_sent_;
   }
   return *this;
 }
@@ -393,6 +390,8 @@ void Connection::close() {
   in_.clear();
   in_pos_ = 0;
   parser_ = protocol::ReplyParser();
+  sent_ = received_ = 0;
+  pings_.clear();
 }
 
 void Connection::require_open() const {
@@ -410,16 +409,48 @@ Clock::time_point Connection::deadline() const {
 }
 
 void Connection::wait_io(short events, Clock::time_point deadline) {
-  if (deadline == Clock::time_point::max()) return;  // plain blocking I/O
+  // While waiting for a reply on a heartbeat connection, PING every third
+  // of the heartbeat so the server knows this process is alive.
+  const bool beat = heartbeat_.count() > 0 && events == POLLIN && counted_ && !pinging_;
+  if (deadline == Clock::time_point::max() && !beat) return;  // plain blocking I/O
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) fail_io("timed out waiting for the server");
+    int wait_ms = -1;
+    if (deadline != Clock::time_point::max()) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) fail_io("timed out waiting for the server");
+      wait_ms = static_cast<int>(std::min<std::int64_t>(left.count(), 1 << 30));
+    }
+    if (beat) {
+      auto due = std::chrono::duration_cast<std::chrono::milliseconds>(last_sent_ + heartbeat_ / 3 -
+                                                                       Clock::now());
+      if (due.count() <= 0) {
+        send_heartbeat();
+        continue;
+      }
+      wait_ms = wait_ms < 0 ? static_cast<int>(due.count())
+                            : std::min(wait_ms, static_cast<int>(due.count()));
+    }
     pollfd p{fd_, events, 0};
-    int r = ::poll(&p, 1, static_cast<int>(left.count()));
+    int r = ::poll(&p, 1, wait_ms);
     if (r > 0) return;
+    if (r == 0 && beat) continue;  // time to PING, or the deadline: checked above
     if (r == 0) fail_io("timed out waiting for the server");
     if (errno != EINTR) fail_io("poll(): " + errno_text(errno));
   }
+}
+
+void Connection::send_heartbeat() {
+  pinging_ = true;
+  const std::string_view ping[] = {"PING"};
+  append_command(out_, ping);
+  pings_.push_back(sent_++);
+  flush();
+  pinging_ = false;
+}
+
+void Connection::ping() {
+  protocol::Reply r = call({"PING"});
+  if (r.is_error()) throw_error(r);
 }
 
 protocol::Reply Connection::call(std::span<const std::string_view> args) {
@@ -434,15 +465,21 @@ protocol::Reply Connection::call(std::initializer_list<std::string_view> args) {
 void Connection::send(std::span<const std::string_view> args) {
   require_open();
   append_command(out_, args);
+  ++sent_;
 }
 
 void Connection::send(std::initializer_list<std::string_view> args) {
   send(std::span<const std::string_view>(args.begin(), args.size()));
 }
 
-void Connection::send_raw(std::string_view bytes) {
+void Connection::send_raw(std::string_view bytes, std::optional<std::size_t> commands) {
   require_open();
   out_.append(bytes);
+  if (commands) {
+    sent_ += *commands;
+  } else {
+    counted_ = false;
+  }
 }
 
 void Connection::flush() {
@@ -461,6 +498,7 @@ void Connection::flush() {
     }
     done += static_cast<std::size_t>(n);
   }
+  if (done > 0) last_sent_ = Clock::now();
   out_.clear();
 }
 
@@ -481,6 +519,13 @@ protocol::Reply Connection::read() {
           in_.clear();
           in_pos_ = 0;
         }
+        if (!pings_.empty() && pings_.front() == received_) {
+          // A heartbeat's PONG: not the reply anyone asked for.
+          pings_.erase(pings_.begin());
+          ++received_;
+          continue;
+        }
+        ++received_;
         return reply;
       }
       if (status == protocol::ReplyStatus::error) {

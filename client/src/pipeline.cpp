@@ -33,7 +33,7 @@ std::vector<protocol::Reply> Pipeline::execute() {
   std::string bytes = std::move(buffer_);
   clear();
   client_.state().with_connection([&](Connection& c) {
-    c.send_raw(bytes);
+    c.send_raw(bytes, n);
     c.flush();
     for (std::size_t i = 0; i < n; ++i) replies.push_back(c.read());
     return 0;

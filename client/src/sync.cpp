@@ -35,6 +35,28 @@ std::int64_t timed(const Client& client, std::string_view command, const std::st
       .integer;
 }
 
+// `command name [TIMEOUT s | NOWAIT] [LEASE s] WITHSTATE` -> Acquired.
+Acquired acquire_with_state(const Client& client, std::string_view command, const std::string& name,
+                            const AcquireOptions& o, bool nowait_supported = true) {
+  std::vector<std::string> args{std::string(command), name};
+  std::optional<std::chrono::milliseconds> wait;
+  if (o.timeout) {
+    if (o.timeout->count() <= 0 && nowait_supported) {
+      args.emplace_back("NOWAIT");
+      wait = std::chrono::milliseconds(0);
+    } else {
+      args.insert(args.end(), {"TIMEOUT", detail::seconds_arg(*o.timeout)});
+      wait = std::chrono::ceil<std::chrono::milliseconds>(std::max(*o.timeout, nanoseconds(0)));
+    }
+  }
+  if (o.lease) args.insert(args.end(), {"LEASE", detail::seconds_arg(*o.lease)});
+  args.emplace_back("WITHSTATE");
+  std::vector<std::string_view> views(args.begin(), args.end());
+  protocol::Reply r = client.call_blocking(views, wait);
+  if (r.elements.size() != 2) throw ProtocolError(std::string(command) + " WITHSTATE: not a pair");
+  return {r.elements[0].integer, r.elements[1].integer != 0};
+}
+
 template <class Proxy>
 Proxy named(const Client& c, std::string_view type, std::string_view name,
             std::vector<std::string> options = {}) {
@@ -56,6 +78,16 @@ namespace detail {
 std::int64_t BasicLock::acquire_impl(std::optional<nanoseconds> timeout) const {
   touch();
   return timed(client_, "LOCK.ACQUIRE", name_, timeout);
+}
+
+Acquired BasicLock::acquire(const AcquireOptions& options) const {
+  touch();
+  return acquire_with_state(client_, "LOCK.ACQUIRE", name_, options);
+}
+
+Acquired BasicSemaphore::acquire(const AcquireOptions& options) const {
+  touch();
+  return acquire_with_state(client_, "SEM.ACQUIRE", name_, options);
 }
 
 void BasicLock::release() const {
@@ -89,6 +121,11 @@ std::int64_t BasicSemaphore::value() const {
 bool Condition::acquire_impl(std::optional<nanoseconds> timeout) const {
   touch();
   return timed(client_, "COND.ACQUIRE", name_, timeout, false) != 0;
+}
+
+Acquired Condition::acquire(const AcquireOptions& options) const {
+  touch();
+  return acquire_with_state(client_, "COND.ACQUIRE", name_, options, false);
 }
 
 void Condition::release() const {

@@ -264,7 +264,8 @@ Table semaphore_ownership_table() {
               {"SEM.VALUE s", ":0", 3},
               {"DESCRIBE s",
                "*[$name, $s, $type, $semaphore, $size, :0, $refs, :0, $detached-refs, :0, "
-               "$waiters, :0, $anonymous, :0, $value, :0, $initial, :1, $unowned, :0]"},
+               "$waiters, :0, $anonymous, :0, $value, :0, $initial, :1, $unowned, :0, "
+               "$abandoned, :1, $expired, :0, $leased, :0]"},
               {"CREATE semaphore s VALUE 1 UNOWNED EXISTOK", "-EXISTS", 3},
               {"CREATE semaphore sig VALUE 0 UNOWNED", "+OK", 3},
               {"CREATE semaphore sig VALUE 0 UNOWNED EXISTOK", "+OK", 3},
@@ -282,6 +283,43 @@ Table semaphore_ownership_table() {
               {"SEM.RELEASE bs", "-VALUEERROR", 2},
               {"close", "", 1},
               {"SEM.VALUE bs", ":1", 2},
+          }};
+}
+
+// Issue 13: leased delivery and leases (the timed behaviour is in
+// lease_test.cpp; this is the commands' surface).
+Table lease_table() {
+  return {"Leases",
+          {
+              {"QUEUE.PUT q a", "+OK"},
+              {"QUEUE.PUT q b", "+OK"},
+              {"QUEUE.GET q LEASE 60", "*[$a, :1]"},
+              {"QUEUE.EXTEND q 1 60", ":1"},
+              {"QUEUE.NACK q 1", ":1"},
+              {"QUEUE.ACK q 1", ":0"},
+              {"QUEUE.GET q LEASE 60", "*[$a, :2]"},
+              {"QUEUE.ACK q 2", ":1"},
+              {"QUEUE.EXTEND q 2 60", ":0"},
+              {"QUEUE.NACK q 2 DELAY 1", ":0"},
+              {"QUEUE.GET q LEASE 60", "*[$b, :3]", 1},
+              {"close", "", 1},  // b goes back
+              {"QUEUE.GET q NOWAIT", "$b"},
+              {"QUEUE.ACK nosuch 1", "-NOTFOUND"},
+              {"QUEUE.NACK q 1 DELAY -1", "-ERR"},
+              {"QUEUE.EXTEND q 1 0", "-ERR"},
+              {"LOCK.ACQUIRE l LEASE 60 WITHSTATE", "*[:1, :0]"},
+              {"LOCK.EXTEND l 60", ":1"},
+              {"LOCK.EXTEND l 60", "-NOTOWNER", 2},
+              {"LOCK.RELEASE l", "+OK"},
+              {"LOCK.EXTEND l 60", "-NOTOWNER"},
+              {"SEM.ACQUIRE s LEASE 60 WITHSTATE", "*[:1, :0]"},
+              {"SEM.EXTEND s 60", ":1"},
+              {"SEM.EXTEND s 60", "-NOTOWNER", 2},
+              {"SEM.RELEASE s", "+OK"},
+              {"COND.ACQUIRE c LEASE 60", ":1"},
+              {"COND.EXTEND c 60", ":1"},
+              {"COND.EXTEND c 60", "-NOTOWNER", 2},
+              {"COND.RELEASE c", "+OK"},
           }};
 }
 
@@ -492,6 +530,7 @@ std::vector<Table> waiting_type_tables() {
           rlock_table(),
           semaphore_table(),
           semaphore_ownership_table(),
+          lease_table(),
           condition_table(),
           event_table(),
           barrier_table(),

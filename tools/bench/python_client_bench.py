@@ -13,6 +13,7 @@ multiprocessing.Manager(): N forked workers (8) start together, run for
   dict.raw      procshare only, for reference: the commands of "dict"
                 pre-encoded on a bare socket, no client code: the floor the
                 kernel and the server set for "dict" on this machine
+  queue.raw     the same floor for "queue"
 
   PROCSHARE_SERVER=build/server/procshare-server \\
       python3 tools/bench/python_client_bench.py [--workers 8] [--duration 2] [--rounds 3]
@@ -70,6 +71,18 @@ def work(test, wid, objs, go, duration, batch, results, pipeline):
             s.sendall(get_cmd)
             s.recv(256)
             ops += 2
+    elif test == "queue.raw":
+        from procshare.connection import Connection, pack
+        c = Connection(q._client.address, q._client.authkey)
+        s = c.sock
+        put_cmd = pack((b"QUEUE.PUT", q._name, b"item"))
+        get_cmd = pack((b"QUEUE.GET", q._name))
+        while time.monotonic() < deadline:
+            s.sendall(put_cmd)
+            s.recv(256)
+            s.sendall(get_cmd)
+            s.recv(256)
+            ops += 1
     elif test == "dict.pipe":
         keys = ["%s:%d" % (key, i) for i in range(batch)]
         while time.monotonic() < deadline:
@@ -118,18 +131,19 @@ def main():
     with PyManager() as pm, procshare.Manager() as m:
         py_objs = (pm.dict(), pm.Queue(), pm.Lock(), pm.Value("i", 0))
         ps_objs = (m.dict(), m.Queue(), m.Lock(), m.Value("i", 0))
-        for test in ("dict", "queue", "lock", "dict.pipe", "dict.raw"):
+        for test in ("dict", "queue", "lock", "dict.pipe", "dict.raw", "queue.raw"):
             py, ps = [], []
             for _ in range(args.rounds):
-                if test not in ("dict.pipe", "dict.raw"):
+                if test not in ("dict.pipe", "dict.raw", "queue.raw"):
                     py.append(run(test, py_objs, args.workers, args.duration, args.batch))
                 ps.append(run(test, ps_objs, args.workers, args.duration, args.batch, m.pipeline))
             rows[test] = {"python": statistics.median(py) if py else None,
                           "procshare": statistics.median(ps)}
     rows["dict.pipe"]["python"] = rows["dict"]["python"]  # the Manager has no pipeline
     rows["dict.raw"]["python"] = rows["dict"]["python"]
+    rows["queue.raw"]["python"] = rows["queue"]["python"]
 
-    targets = {"dict": 2.0, "queue": 2.0, "lock": 1.5, "dict.pipe": 20.0, "dict.raw": None}
+    targets = {"dict": 2.0, "queue": 2.0, "lock": 1.5, "dict.pipe": 20.0, "dict.raw": None, "queue.raw": None}
     print("%d forked workers, %.1f s per test, median of %d alternating rounds, %d CPUs"
           % (args.workers, args.duration, args.rounds, os.cpu_count()))
     print("%-10s %16s %16s %8s %8s" % ("test", "Manager ops/s", "procshare ops/s", "speedup", "target"))
@@ -138,8 +152,8 @@ def main():
         speedup = r["procshare"] / r["python"]
         target = targets[test]
         if target is None:  # informational: no client code at all
-            print("%-10s %16.0f %16.0f %7.1fx %8s  (bare socket: the floor of 'dict')"
-                  % (test, r["python"], r["procshare"], speedup, "-"))
+            print("%-10s %16.0f %16.0f %7.1fx %8s  (bare socket: the floor of '%s')"
+                  % (test, r["python"], r["procshare"], speedup, "-", test.split(".")[0]))
             continue
         ok &= speedup >= target
         print("%-10s %16.0f %16.0f %7.1fx %7.1fx%s" % (test, r["python"], r["procshare"], speedup,

@@ -75,6 +75,10 @@ struct ObjectInfo {
 struct QueueOptions {
   std::size_t maxsize = 0;  // 0 = unbounded
   bool lifo = false;        // Queue only
+  // A leased item delivered this many times without an ACK moves to the
+  // queue named `dead_letter` (0: never).
+  std::size_t max_deliveries = 0;
+  std::string dead_letter;
 };
 
 class Client {

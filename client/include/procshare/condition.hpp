@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "procshare/lease.hpp"
 #include "procshare/object.hpp"
 
 namespace procshare {
@@ -30,6 +31,13 @@ class Condition : public Object {
 
   // The lock side.
   void acquire() const { acquire_impl(std::nullopt); }
+  // With a lease and/or a timeout (lease.hpp). A wait() keeps the lease's
+  // length: the lock comes back with a fresh lease as long.
+  Acquired acquire(const AcquireOptions& options) const;
+  template <class Rep, class Period>
+  void extend(std::chrono::duration<Rep, Period> lease) const {
+    cmd("COND.EXTEND", timeout_arg(lease));
+  }
   void release() const;
   void lock() const { acquire(); }
   bool try_lock() const { return acquire_impl(std::chrono::nanoseconds(0)); }

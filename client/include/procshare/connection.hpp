@@ -9,11 +9,13 @@
 // connection is closed (the reply stream can no longer be trusted) and every
 // further call throws ConnectionError.
 #include <chrono>
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "procshare/address.hpp"
 #include "procshare/errors.hpp"
@@ -43,6 +45,13 @@ struct ConnectOptions {
   int resp = 2;                                     // 3 sends HELLO 3
   std::string client_name;                          // CLIENT SETNAME when not empty
   TlsOptions tls;                                   // used for tls:// addresses
+  // CLIENT HEARTBEAT (docs/cpp-client.md "Heartbeats"): the server treats a
+  // connection that sends nothing for this long as dead (closes it, frees
+  // its locks, requeues its leased items), even if TCP still looks alive
+  // (a stopped process). The client PINGs every third of it: from a
+  // background thread while a connection is idle, from the waiting call
+  // while a command waits for its reply. 0 = off. Whole milliseconds.
+  std::chrono::milliseconds heartbeat{0};
 };
 
 // The key these options select: authkey, else the contents of authkey_file
@@ -73,7 +82,10 @@ class Connection {
   // Appends a command to the output buffer; flush() writes it.
   void send(std::span<const std::string_view> args);
   void send(std::initializer_list<std::string_view> args);
-  void send_raw(std::string_view bytes);
+  // Bytes as they are; `commands` says how many replies they will bring
+  // (unknown: heartbeat PINGs stop on this connection, since their replies
+  // could no longer be told apart).
+  void send_raw(std::string_view bytes, std::optional<std::size_t> commands = std::nullopt);
   void flush();
   // The next reply (flushes first).
   protocol::Reply read();
@@ -92,6 +104,16 @@ class Connection {
   void set_io_timeout(std::chrono::milliseconds t) { io_timeout_ = t; }
   int resp() const { return resp_; }
 
+  // ---- heartbeats (ConnectOptions::heartbeat) ----
+  std::chrono::milliseconds heartbeat() const { return heartbeat_; }
+  // Nothing sent and no reply owed: a PING now would not be mistaken for
+  // anything else's reply.
+  bool idle() const { return counted_ && sent_ == received_ && out_.empty(); }
+  // When bytes last went to the server.
+  std::chrono::steady_clock::time_point last_sent() const { return last_sent_; }
+  // PING, and read its PONG; only on an idle() connection.
+  void ping();
+
  private:
   explicit Connection(int fd) : fd_(fd) {}
   void start_tls(const Address& addr, const TlsOptions& opts,
@@ -101,6 +123,8 @@ class Connection {
                      std::chrono::steady_clock::time_point deadline);
   void handshake(std::string_view key);
   void require_open() const;
+  // Sends a PING whose reply read() drops (while waiting for another reply).
+  void send_heartbeat();
   // Waits until fd is readable/writable or the I/O deadline passes.
   void wait_io(short events, std::chrono::steady_clock::time_point deadline);
   std::chrono::steady_clock::time_point deadline() const;
@@ -114,6 +138,15 @@ class Connection {
   std::string in_;
   std::size_t in_pos_ = 0;  // start of the reply being parsed in in_
   protocol::ReplyParser parser_;
+  // Heartbeats: requests sent and replies read, so that the PONG of a PING
+  // sent while waiting is dropped exactly where it comes.
+  std::chrono::milliseconds heartbeat_{0};
+  std::uint64_t sent_ = 0;
+  std::uint64_t received_ = 0;
+  std::vector<std::uint64_t> pings_;  // sequence numbers of heartbeat PINGs, ascending
+  bool counted_ = true;               // false after send_raw of unknown size
+  bool pinging_ = false;
+  std::chrono::steady_clock::time_point last_sent_{};
 };
 
 }  // namespace procshare

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "procshare/lease.hpp"
 #include "procshare/object.hpp"
 
 namespace procshare {
@@ -34,6 +35,15 @@ class BasicLock : public Object {
   template <class Rep, class Period>
   std::int64_t acquire_for(std::chrono::duration<Rep, Period> timeout) const {
     return acquire_impl(std::chrono::duration_cast<std::chrono::nanoseconds>(timeout));
+  }
+  // With a lease and/or a timeout, reporting whether the previous owner
+  // died holding the lock (lease.hpp).
+  Acquired acquire(const AcquireOptions& options) const;
+  // Renews the lease: it now ends `lease` from now. NotOwner when this
+  // connection does not hold the lock (its lease ran out, say).
+  template <class Rep, class Period>
+  void extend(std::chrono::duration<Rep, Period> lease) const {
+    cmd("LOCK.EXTEND", timeout_arg(lease));
   }
   void release() const;
   bool locked() const;

@@ -8,6 +8,7 @@
 #include "procshare/dict.hpp"        // IWYU pragma: export
 #include "procshare/errors.hpp"      // IWYU pragma: export
 #include "procshare/event.hpp"       // IWYU pragma: export
+#include "procshare/lease.hpp"       // IWYU pragma: export
 #include "procshare/list.hpp"        // IWYU pragma: export
 #include "procshare/lock.hpp"        // IWYU pragma: export
 #include "procshare/manager.hpp"     // IWYU pragma: export

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "procshare/lease.hpp"
 #include "procshare/object.hpp"
 
 namespace procshare {
@@ -27,6 +28,15 @@ class BasicSemaphore : public Object {
   template <class Clock, class Duration>
   bool try_acquire_until(std::chrono::time_point<Clock, Duration> deadline) const {
     return acquire_impl(until(deadline));
+  }
+  // With a lease and/or a timeout (lease.hpp): the lease covers every permit
+  // this connection holds. previous_owner_died: the permit came back from a
+  // holder that vanished.
+  Acquired acquire(const AcquireOptions& options) const;
+  // Renews the lease on every permit this connection holds.
+  template <class Rep, class Period>
+  void extend(std::chrono::duration<Rep, Period> lease) const {
+    cmd("SEM.EXTEND", timeout_arg(lease));
   }
   // Gives back n permits.
   void release(std::int64_t n = 1) const;

@@ -93,6 +93,9 @@ class Status(str):
     """A simple-string reply (+OK)."""
 
 
+_OK = Status("OK")
+
+
 def _arg(a) -> bytes:
     if type(a) is bytes:
         return a
@@ -218,6 +221,40 @@ class Connection:
         except OSError as e:
             self.close()
             raise ProcshareConnectionError("send to %s failed: %s" % (self.address, e)) from None
+
+    def roundtrip(self, data: bytes):
+        """Sends one command and reads its reply: the path of every proxy
+        call. When nothing is buffered and the reply arrives whole in one
+        read (nearly always for small replies) a bulk, integer or +OK is
+        taken straight from it; anything else goes through the full reader."""
+        sock = self.sock
+        if self.unread or sock is None or self._pos != len(self._buf):
+            self.send(data)
+            return self.read_reply()
+        try:
+            sock.sendall(data)
+            buf = sock.recv(65536)
+        except OSError as e:
+            self.close()
+            raise ProcshareConnectionError("%s: %s" % (self.address, e)) from None
+        if not buf:
+            self.close()
+            raise ProcshareConnectionError("connection closed by the server")
+        t = buf[0]
+        if t == 36:  # $
+            end = buf.find(b"\r\n")
+            if end > 0:
+                n = int(buf[1:end])
+                if n >= 0 and end + n + 4 == len(buf):
+                    return buf[end + 2:end + 2 + n]
+        elif t == 58:  # :
+            if buf[-2:] == b"\r\n" and buf.find(b"\r\n") == len(buf) - 2:
+                return int(buf[1:-2])
+        elif buf == b"+OK\r\n":
+            return _OK
+        self._buf = buf
+        self._pos = 0
+        return self.read_reply()
 
     def read_reply(self):
         try:

@@ -113,11 +113,11 @@ class BaseProxy:
         pl = conn.pipeline
         if pl is not None:
             return pl.add(args, decode, error)
-        conn.send(_pack(args))
         if behind and conn.behind and not pre:
+            conn.send(_pack(args))
             conn.unread.append(error)
             return None
-        r = conn.read_reply()
+        r = conn.roundtrip(_pack(args))
         if conn.late_error is not None:
             conn.raise_late()
         if type(r) is ErrorReply:

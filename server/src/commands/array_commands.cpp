@@ -3,6 +3,8 @@
 // every remaining word, and the ARRAY.* commands. Elements reply as integers,
 // doubles or bulk strings by the array's type. An array has no default shape,
 // so it is never created implicitly (no create_type).
+#include <fmt/format.h>
+
 #include "../types/array.hpp"
 #include "data_glue.hpp"
 #include "procshare/server/builtins.hpp"
@@ -19,7 +21,22 @@ ArrayObject& array(Ctx& c) {
   return c.obj<ArrayObject>();
 }
 
-std::unique_ptr<Object> make_array(Engine&, std::span<const std::string_view> options) {
+// An array is allocated whole at CREATE, so its length is checked first:
+// against --max-array-len (a long array takes the loop as long to fill), and
+// its storage against --maxmemory.
+void check_array_len(Engine& e, ElemType type, std::size_t len) {
+  const std::size_t cap = e.config().max_array_len;
+  if (len > cap) {
+    fail(ErrorCode::limit,
+         fmt::format("array length {} exceeds max-array-len ({} elements)", len, cap));
+  }
+  const std::size_t elem = type == ElemType::int64     ? sizeof(std::int64_t)
+                           : type == ElemType::float64 ? sizeof(double)
+                                                       : sizeof(std::string);
+  e.reserve_memory(len * elem);
+}
+
+std::unique_ptr<Object> make_array(Engine& e, std::span<const std::string_view> options) {
   std::optional<ElemType> type;
   std::optional<std::int64_t> len;
   std::optional<std::span<const std::string_view>> init;
@@ -41,8 +58,12 @@ std::unique_ptr<Object> make_array(Engine&, std::span<const std::string_view> op
   }
   if (!type) fail(ErrorCode::err, "array needs TYPE int|float|bytes");
   if (len && init) fail(ErrorCode::err, "syntax error: array takes LEN or INIT, not both");
-  if (init) return std::make_unique<ArrayObject>(*type, *init);
+  if (init) {
+    check_array_len(e, *type, init->size());
+    return std::make_unique<ArrayObject>(*type, *init);
+  }
   if (!len) fail(ErrorCode::err, "array needs LEN n or INIT v ...");
+  check_array_len(e, *type, static_cast<std::size_t>(*len));
   return std::make_unique<ArrayObject>(*type, static_cast<std::size_t>(*len));
 }
 
@@ -108,7 +129,7 @@ void register_array_type(Engine& e) {
            .args = "array index"},
           {.name = "ARRAY.SET",
            .arity = 4,
-           .flags = write | fast,
+           .flags = write | fast | grows,
            .handler = array_set,
            .summary = "a[index] = value, checked against the element type (VALUEERROR)",
            .args = "array index value"},

@@ -30,23 +30,40 @@ ConditionObject& cond_of(const std::shared_ptr<Object>& obj) {
 
 void check_owner(ConditionObject& cond, const Session& s, std::string_view what) {
   if (!cond.lock().held_by(s.id())) {
+    cond.lock().check_not_expired(s.id());
     fail(ErrorCode::notowner, fmt::format("cannot {} un-acquired lock", what));
   }
 }
 
 void cmd_acquire(Ctx& c) {
   ArgReader r(c.args, 2);
-  WaitOptions opts = r.wait_options(/*allow_nowait=*/false);
+  sync::AcquireOptions opts = sync::acquire_options(r, /*allow_nowait=*/false);
   r.finish();
   const auto& obj = c.object();
   ConditionObject& cond = cond_of(obj);
-  c.wait(cond.lock().waiters(), opts, sync::reply_integer,
-         [obj, holder = cond.lock_holder(obj), s = &c.session](WaitOutcome& o, Wake w) {
-           if (!cond_of(obj).lock().acquire_now(s->id(), 1, w.parked)) return false;
+  const auto lease = opts.lease ? std::chrono::duration_cast<Clock::duration>(*opts.lease)
+                                : Clock::duration::zero();
+  c.wait(cond.lock().waiters(), opts.wait,
+         opts.with_state ? sync::reply_with_state : sync::reply_integer,
+         [obj, holder = cond.lock_holder(obj), s = &c.session, lease](WaitOutcome& o, Wake w) {
+           LockCore& lock = cond_of(obj).lock();
+           if (!lock.acquire_now(s->id(), 1, w.parked, &o.owner_died)) return false;
            s->hold(holder);
+           if (lease > Clock::duration::zero()) lock.set_lease(s->id(), lease);
            o.integer = 1;
            return true;
          });
+}
+
+// COND.EXTEND c s: the holder's lease on the condition's lock ends s from now.
+void cmd_extend(Ctx& c) {
+  ArgReader r(c.args, 2);
+  auto lease = r.next_seconds("the lease");
+  r.finish();
+  cond_of(c.object())
+      .lock()
+      .set_lease(c.session.id(), std::chrono::duration_cast<Clock::duration>(lease));
+  c.out.integer(1);
 }
 
 void cmd_release(Ctx& c) {
@@ -65,29 +82,32 @@ void cmd_wait(Ctx& c) {
   check_owner(cond, c.session, "wait on");
   LockCore& lock = cond.lock();
   std::shared_ptr<Object> holder = cond.lock_holder(obj);
+  const Clock::duration lease = lock.lease();                   // renewed on reacquiring
   const std::int64_t depth = lock.release_all(c.session.id());  // the rlock depth to restore
   auto timed_out = std::make_shared<bool>(opts.nowait());       // it then replies 0
   auto w = std::make_unique<Waiter>();
   // Finishes only once notified (out of the condition's queue) and holding
   // the lock again. A wait that timed out first still replies 0.
-  w->try_complete = [obj, holder, depth, timed_out, s = &c.session](Waiter& self, Wake) {
+  w->try_complete = [obj, holder, depth, lease, timed_out, s = &c.session](Waiter& self, Wake) {
     ConditionObject& cond = cond_of(obj);
     if (self.waiting_in(cond.waiters())) return false;  // not notified yet
     if (!cond.lock().acquire_now(s->id(), depth, /*queued=*/true)) return false;
     s->hold(holder);
+    if (lease > Clock::duration::zero()) cond.lock().set_lease(s->id(), lease);
     self.outcome.integer = *timed_out ? 0 : 1;
     return true;
   };
   // Timed out: the wait is over but the lock must be reacquired first, with
   // no deadline (Python's wait() does the same). Take it now if it is free,
   // else queue for it and keep waiting.
-  w->on_timeout = [obj, holder, depth, timed_out, s = &c.session](Waiter& self) {
+  w->on_timeout = [obj, holder, depth, lease, timed_out, s = &c.session](Waiter& self) {
     ConditionObject& cond = cond_of(obj);
     self.deadline = Clock::time_point::max();
     if (!self.waiting_in(cond.waiters())) return false;  // notified: reacquiring already
     *timed_out = true;
     if (cond.lock().acquire_now(s->id(), depth)) {
       s->hold(holder);
+      if (lease > Clock::duration::zero()) cond.lock().set_lease(s->id(), lease);
       self.outcome.integer = 0;
       self.outcome.status = WaitStatus::done;
       return true;
@@ -98,6 +118,7 @@ void cmd_wait(Ctx& c) {
   if (opts.nowait()) {  // TIMEOUT 0: timed out at once; only the reacquire is left
     if (lock.acquire_now(c.session.id(), depth)) {
       c.session.hold(holder);
+      if (lease > Clock::duration::zero()) lock.set_lease(c.session.id(), lease);
       return sync::reply_integer(c.out, {.status = WaitStatus::timed_out});
     }
     c.park(std::move(w), lock.waiters(), sync::reply_integer);
@@ -188,7 +209,10 @@ void register_condition_type(Engine& e) {
   using namespace flag;
   e.register_command(cond_command("COND.ACQUIRE", -2, write | blocking, cmd_acquire,
                                   "Acquire the condition's lock; replies 1, or 0 on timeout",
-                                  "condition [TIMEOUT seconds]"));
+                                  "condition [TIMEOUT seconds] [LEASE seconds] [WITHSTATE]"));
+  e.register_command(cond_command("COND.EXTEND", 3, write | fast, cmd_extend,
+                                  "Renew the holder's lease on the lock; replies 1",
+                                  "condition seconds"));
   e.register_command(cond_command("COND.RELEASE", 2, write | fast, cmd_release,
                                   "Release the condition's lock (its owner only)", "condition"));
   e.register_command(

@@ -6,6 +6,8 @@
 // Ownership is per incarnation: a client that acquired a lock which was then
 // deleted, overwritten or flushed gets -NOTOWNER from LOCK.RELEASE of the
 // new lock of that name (it means the old one), even for a plain `lock`.
+// LEASE s puts the hold on a lease (LOCK.EXTEND renews it); WITHSTATE
+// replies [token, previous owner died] instead of the token.
 #include "../types/lock.hpp"
 
 #include "procshare/server/arg_reader.hpp"
@@ -23,16 +25,32 @@ LockCore& core_of(const std::shared_ptr<Object>& obj) {
 
 void cmd_acquire(Ctx& c) {
   ArgReader r(c.args, 2);
-  WaitOptions opts = r.wait_options();
+  sync::AcquireOptions opts = sync::acquire_options(r);
   r.finish();
   auto& lock = c.obj<LockObject>();
-  c.wait(lock.core().waiters(), opts, sync::reply_integer,
-         [lock = &lock, s = &c.session](WaitOutcome& o, Wake w) {
-           o.integer = lock->core().acquire_now(s->id(), 1, w.parked);
+  const auto lease = opts.lease ? std::chrono::duration_cast<Clock::duration>(*opts.lease)
+                                : Clock::duration::zero();
+  c.wait(lock.core().waiters(), opts.wait,
+         opts.with_state ? sync::reply_with_state : sync::reply_integer,
+         [lock = &lock, s = &c.session, lease](WaitOutcome& o, Wake w) {
+           LockCore& core = lock->core();
+           o.integer = core.acquire_now(s->id(), 1, w.parked, &o.owner_died);
+           if (!o.integer) return false;
            // Held, so that the lock is freed if this client vanishes.
-           if (o.integer) s->hold_lock(*lock, true);
-           return o.integer != 0;
+           s->hold_lock(*lock, true);
+           if (lease > Clock::duration::zero()) core.set_lease(s->id(), lease);
+           return true;
          });
+}
+
+// LOCK.EXTEND l s: the holder's lease now ends s from now. :1, or NOTOWNER.
+void cmd_extend(Ctx& c) {
+  ArgReader r(c.args, 2);
+  auto lease = r.next_seconds("the lease");
+  r.finish();
+  auto& lock = c.obj<LockObject>();
+  lock.core().set_lease(c.session.id(), std::chrono::duration_cast<Clock::duration>(lease));
+  c.out.integer(1);
 }
 
 void cmd_release(Ctx& c) {
@@ -76,7 +94,7 @@ void register_lock_types(Engine& e) {
                       .flags = write | blocking,
                       .handler = cmd_acquire,
                       .summary = "Acquire the lock; replies a fencing token, or 0 on timeout",
-                      .args = "lock [TIMEOUT seconds | NOWAIT]",
+                      .args = "lock [TIMEOUT seconds | NOWAIT] [LEASE seconds] [WITHSTATE]",
                       .types = types,
                       .create_type = "lock"});
   e.register_command({.name = "LOCK.RELEASE",
@@ -87,6 +105,13 @@ void register_lock_types(Engine& e) {
                       .args = "lock",
                       .types = types,
                       .create_type = "lock"});
+  e.register_command({.name = "LOCK.EXTEND",
+                      .arity = 3,
+                      .flags = write | fast,
+                      .handler = cmd_extend,
+                      .summary = "Renew the holder's lease: it ends `seconds` from now; replies 1",
+                      .args = "lock seconds",
+                      .types = types});
   e.register_command({.name = "LOCK.LOCKED",
                       .arity = 2,
                       .flags = readonly | fast,

@@ -67,7 +67,7 @@ void register_namespace_type(Engine& e) {
                              {
                                  {.name = "NS.SET",
                                   .arity = 4,
-                                  .flags = write | fast,
+                                  .flags = write | fast | grows,
                                   .handler = ns_set,
                                   .summary = "setattr(n, attr, value)",
                                   .args = "namespace attr value"},

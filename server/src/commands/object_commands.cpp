@@ -106,14 +106,34 @@ void cmd_type(Ctx& c) {
   c.out.simple(o ? o->type_name() : std::string_view("none"));
 }
 
+// OBJECTS [pattern] [LIMIT n]: the first n matching names in byte order.
+// With LIMIT only the n smallest are ordered (O(n_objects log n)); the walk
+// of the keyspace remains, so a large keyspace is read with SCAN, which
+// costs O(COUNT) per call.
 void cmd_objects(Ctx& c) {
-  if (c.argc() > 2) fail(ErrorCode::err, "syntax error");  // one pattern, as Redis's KEYS
-  std::string_view pattern = c.argc() > 1 ? c.arg(1) : std::string_view("*");
+  std::string_view pattern = "*";
+  std::size_t limit = static_cast<std::size_t>(-1);
+  std::size_t i = 1;
+  if (c.argc() == 2 || c.argc() == 4) pattern = c.arg(i++);
+  if (i < c.argc()) {
+    if (!keyword_is(c.arg(i), "LIMIT") || i + 2 != c.argc()) {
+      fail(ErrorCode::err, "syntax error");
+    }
+    const std::int64_t n = parse_int(c.arg(i + 1));
+    if (n < 0) fail(ErrorCode::valueerror, "LIMIT must not be negative");
+    limit = static_cast<std::size_t>(n);
+  }
   std::vector<std::string_view> names;
   for (const auto& [name, obj] : c.engine.objects().all()) {
     if (glob_match(pattern, name)) names.push_back(name);
   }
-  std::sort(names.begin(), names.end());
+  if (names.size() > limit) {
+    auto end = names.begin() + static_cast<std::ptrdiff_t>(limit);
+    std::partial_sort(names.begin(), end, names.end());
+    names.erase(end, names.end());
+  } else {
+    std::sort(names.begin(), names.end());
+  }
   c.out.array(names.size());
   for (auto n : names) c.out.bulk(n);
 }
@@ -196,7 +216,7 @@ void cmd_methods(Ctx& c) {
 
 void register_object_commands(Engine& e) {
   using namespace flag;
-  e.register_command({"CREATE", -3, write, cmd_create,
+  e.register_command({"CREATE", -3, write | grows, cmd_create,
                       "Create an object (name * for an anonymous, reference-counted one)",
                       "type name [option ...] [EXISTOK]"});
   e.register_command(
@@ -205,8 +225,9 @@ void register_object_commands(Engine& e) {
       {"EXISTS", -2, readonly | fast, cmd_exists, "Count the names that exist", "name [name ...]"});
   e.register_command(
       {"TYPE", 2, readonly | fast, cmd_type, "The type of an object, or none", "name"});
-  e.register_command(
-      {"OBJECTS", -1, readonly, cmd_objects, "Names matching a glob pattern", "[pattern]"});
+  e.register_command({"OBJECTS", -1, readonly, cmd_objects,
+                      "Names matching a glob pattern, sorted; at most n with LIMIT",
+                      "[pattern] [LIMIT n]"});
   e.register_command({"DESCRIBE", 2, readonly, cmd_describe,
                       "Type, size, references, waiters and state of an object", "name"});
   e.register_command({"REF.INC", -2, write | fast, cmd_ref_inc,

@@ -7,11 +7,17 @@
 // leaves the queue (a parked putter's item is never stored; a getter that
 // took an item but left before its reply puts the item back); DEL ->
 // -NOTFOUND.
+// Leased delivery: QUEUE.GET ... LEASE s replies [item, delivery id] and the
+// item stays in flight until QUEUE.ACK; QUEUE.NACK, QUEUE.EXTEND; a client
+// that leases an item holds the queue (Session::hold) so that what it had in
+// flight comes back when it goes. CREATE ... MAXDELIVERIES n DEADLETTER q.
 #include "../types/queue.hpp"
 
 #include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
+#include "procshare/server/log.hpp"
+#include "procshare/server/text.hpp"
 #include "sync_options.hpp"
 
 namespace procshare::server {
@@ -35,6 +41,21 @@ void reply_get(ReplyWriter& out, const WaitOutcome& o) {
   }
 }
 
+// [item, id]: the same two-element array in RESP2 and RESP3.
+void write_leased(ReplyWriter& out, std::string_view item, std::int64_t id) {
+  out.array(2);
+  out.bulk(item);
+  out.integer(id);
+}
+
+void reply_get_leased(ReplyWriter& out, const WaitOutcome& o) {
+  if (o.status == WaitStatus::done) {
+    write_leased(out, o.item, o.id);
+  } else {
+    write_error(out, ErrorCode::empty, "queue is empty");
+  }
+}
+
 void cmd_put(Ctx& c) {
   ArgReader r(c.args, 2);
   std::string_view value = r.next();
@@ -47,17 +68,45 @@ void cmd_put(Ctx& c) {
          });
 }
 
+void get_leased(Ctx& c, const sync::AcquireOptions& opts) {
+  auto& q = c.obj<QueueObject>();
+  Session& s = c.session;
+  const auto lease = std::chrono::duration_cast<Clock::duration>(*opts.lease);
+  if (std::int64_t id = q.take_leased(s.id(), Clock::now() + lease)) {
+    s.hold(q);  // what it has in flight comes back if it vanishes
+    return write_leased(c.out, q.in_flight(id)->item, id);
+  }
+  if (opts.wait.nowait()) return reply_get_leased(c.out, {.status = WaitStatus::timed_out});
+  auto w = std::make_unique<Waiter>();
+  // The lease starts when the item is taken; the reply carries a copy (the
+  // original stays in flight here).
+  w->try_complete = [q = &q, s = &s, lease](Waiter& self, Wake wake) {
+    std::int64_t id = q->take_leased(s->id(), Clock::now() + lease, wake.parked);
+    if (!id) return false;
+    s->hold(*q);
+    self.outcome.id = id;
+    self.outcome.item = q->in_flight(id)->item;
+    return true;
+  };
+  w->on_abandon = [q = &q](Waiter& self) {
+    if (self.outcome.status == WaitStatus::done) q->undeliver(self.outcome.id);
+  };
+  w->deadline = opts.wait.deadline();
+  c.park(std::move(w), q.getters(), reply_get_leased);
+}
+
 void cmd_get(Ctx& c) {
   ArgReader r(c.args, 2);
-  WaitOptions opts = r.wait_options();
+  sync::AcquireOptions opts = sync::acquire_options(r, true, /*allow_state=*/false);
   r.finish();
+  if (opts.lease) return get_leased(c, opts);
   auto& q = c.obj<QueueObject>();
   WaitOutcome now;
   if (q.take_now(now.item)) {  // the common case: no waiter is made
     now.status = WaitStatus::done;
     return reply_get(c.out, now);
   }
-  if (opts.nowait()) {
+  if (opts.wait.nowait()) {
     now.status = WaitStatus::timed_out;
     return reply_get(c.out, now);
   }
@@ -70,8 +119,37 @@ void cmd_get(Ctx& c) {
   w->on_abandon = [q = &q](Waiter& self) {
     if (self.outcome.status == WaitStatus::done) q->put_back(std::move(self.outcome.item));
   };
-  w->deadline = opts.deadline();
+  w->deadline = opts.wait.deadline();
   c.park(std::move(w), q.getters(), reply_get);
+}
+
+// QUEUE.ACK q id -> :1, or :0 for an unknown or already-settled id.
+void cmd_ack(Ctx& c) {
+  ArgReader r(c.args, 2);
+  std::int64_t id = r.next_int();
+  r.finish();
+  c.out.integer(c.obj<QueueObject>().ack(id) ? 1 : 0);
+}
+
+// QUEUE.NACK q id [DELAY s] -> :1 / :0.
+void cmd_nack(Ctx& c) {
+  ArgReader r(c.args, 2);
+  std::int64_t id = r.next_int();
+  std::chrono::nanoseconds delay{0};
+  if (r.accept("DELAY")) delay = r.next_seconds("DELAY", /*allow_zero=*/true);
+  r.finish();
+  c.out.integer(
+      c.obj<QueueObject>().nack(id, std::chrono::duration_cast<Clock::duration>(delay)) ? 1 : 0);
+}
+
+// QUEUE.EXTEND q id s -> :1 (the lease now ends s from now) / :0.
+void cmd_extend(Ctx& c) {
+  ArgReader r(c.args, 2);
+  std::int64_t id = r.next_int();
+  auto lease = r.next_seconds("the lease");
+  r.finish();
+  auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(lease);
+  c.out.integer(c.obj<QueueObject>().extend(id, end) ? 1 : 0);
 }
 
 void cmd_size(Ctx& c) {
@@ -100,9 +178,38 @@ void cmd_join(Ctx& c) {
   });
 }
 
-std::unique_ptr<Object> make_queue(std::span<const std::string_view> options, bool joinable) {
+// The dead-letter queue, found or created (a plain queue) when a letter
+// comes; false when the name now holds something else or cannot be made.
+bool store_dead_letter(Engine& e, const QueueObject& from, const std::string& name,
+                       std::string& item) {
+  try {
+    std::shared_ptr<Object> obj = e.objects().find(name);
+    if (!obj) {
+      Engine::check_implicit_name(name);
+      obj = e.make_object("queue", {});
+      e.add_object(name, obj, false);
+    }
+    auto* q = dynamic_cast<QueueObject*>(obj.get());
+    if (q == &from) return false;  // names itself: it keeps its items
+    if (!q) {
+      log::warning("dead letter kept in its queue: '{}' is a {}, not a queue", name,
+                   obj->type_name());
+      return false;
+    }
+    q->put_dead_letter(std::move(item));
+    return true;
+  } catch (const CommandError& err) {  // --max-objects
+    log::warning("dead letter kept in its queue: cannot make '{}': {}", name, err.what());
+    return false;
+  }
+}
+
+std::unique_ptr<Object> make_queue(Engine& e, std::span<const std::string_view> options,
+                                   bool joinable) {
   std::string_view type = joinable ? "joinablequeue" : "queue";
   std::int64_t maxsize = 0;
+  std::int64_t max_deliveries = 0;
+  std::optional<std::string_view> dead_letter;
   bool lifo = false;
   ArgReader r(options, 0);
   while (r.more()) {
@@ -111,22 +218,44 @@ std::unique_ptr<Object> make_queue(std::span<const std::string_view> options, bo
       maxsize = std::max<std::int64_t>(0, r.next_int(ErrorCode::err));
     } else if (!joinable && r.accept("LIFO")) {
       lifo = true;
+    } else if (r.accept("MAXDELIVERIES")) {
+      max_deliveries = r.next_int_at_least("MAXDELIVERIES", 1);
+      if (!r.failed() && max_deliveries > 1'000'000'000) {
+        r.error(ErrorCode::valueerror, "MAXDELIVERIES must be <= 1000000000");
+      }
+    } else if (r.accept("DEADLETTER")) {
+      dead_letter = r.next();
+      if (!r.failed() && !text::valid_name(*dead_letter)) {
+        r.error(ErrorCode::err, "object names are 1 to 512 bytes");
+      }
     } else {
       r.unknown_option(type);
     }
   }
+  if (!r.failed() && (max_deliveries > 0) != dead_letter.has_value()) {
+    r.error(ErrorCode::err, "syntax error: MAXDELIVERIES and DEADLETTER go together");
+  }
   r.finish();
-  return std::make_unique<QueueObject>(static_cast<std::size_t>(maxsize), lifo, joinable);
+  auto q = std::make_unique<QueueObject>(
+      static_cast<std::size_t>(maxsize), lifo, joinable, static_cast<std::uint32_t>(max_deliveries),
+      dead_letter ? std::string(*dead_letter) : std::string(), &e.delivery_ids());
+  if (dead_letter) {
+    q->dead_letter = [e = &e, from = q.get(), name = std::string(*dead_letter)](std::string& item) {
+      return store_dead_letter(*e, *from, name, item);
+    };
+  }
+  return q;
 }
 
 }  // namespace
 
 void register_queue_types(Engine& e) {
   e.register_type({.name = "queue",
-                   .make = [](Engine&, auto o) { return make_queue(o, false); },
-                   .summary = "A FIFO (or LIFO) queue; MAXSIZE n bounds it (0: unbounded)"});
+                   .make = [](Engine& e, auto o) { return make_queue(e, o, false); },
+                   .summary = "A FIFO (or LIFO) queue; MAXSIZE n bounds it (0: unbounded); "
+                              "MAXDELIVERIES n DEADLETTER q"});
   e.register_type({.name = "joinablequeue",
-                   .make = [](Engine&, auto o) { return make_queue(o, true); },
+                   .make = [](Engine& e, auto o) { return make_queue(e, o, true); },
                    .summary = "A FIFO queue with task_done/join (Python's JoinableQueue)"});
 
   const std::vector<std::string> both{"queue", "joinablequeue"};
@@ -134,7 +263,7 @@ void register_queue_types(Engine& e) {
   using namespace flag;
   e.register_command({.name = "QUEUE.PUT",
                       .arity = -3,
-                      .flags = write | blocking,
+                      .flags = write | blocking | grows,
                       .handler = cmd_put,
                       .summary = "Append an item; waits while the queue is full",
                       .args = "queue value [TIMEOUT seconds | NOWAIT]",
@@ -145,9 +274,32 @@ void register_queue_types(Engine& e) {
                       .flags = write | blocking,
                       .handler = cmd_get,
                       .summary = "Remove and return the next item; waits while the queue is empty",
-                      .args = "queue [TIMEOUT seconds | NOWAIT]",
+                      .args = "queue [TIMEOUT seconds | NOWAIT] [LEASE seconds]",
                       .types = both,
                       .create_type = "queue"});
+  e.register_command({.name = "QUEUE.ACK",
+                      .arity = 3,
+                      .flags = write | fast,
+                      .handler = cmd_ack,
+                      .summary = "Settle a leased delivery: the item is gone; replies 1, or 0 "
+                                 "for an unknown or settled id",
+                      .args = "queue id",
+                      .types = both});
+  e.register_command({.name = "QUEUE.NACK",
+                      .arity = -3,
+                      .flags = write | fast,
+                      .handler = cmd_nack,
+                      .summary = "Give a leased item back to the head of the queue, now or "
+                                 "after a delay; replies 1 or 0",
+                      .args = "queue id [DELAY seconds]",
+                      .types = both});
+  e.register_command({.name = "QUEUE.EXTEND",
+                      .arity = 4,
+                      .flags = write | fast,
+                      .handler = cmd_extend,
+                      .summary = "Renew a lease: it ends `seconds` from now; replies 1 or 0",
+                      .args = "queue id seconds",
+                      .types = both});
   e.register_command({.name = "QUEUE.SIZE",
                       .arity = 2,
                       .flags = readonly | fast,

@@ -21,16 +21,32 @@ SemaphoreObject& sem_of(const std::shared_ptr<Object>& obj) {
 
 void cmd_acquire(Ctx& c) {
   ArgReader r(c.args, 2);
-  WaitOptions opts = r.wait_options();
+  sync::AcquireOptions opts = sync::acquire_options(r);
   r.finish();
   auto& sem = c.obj<SemaphoreObject>();
-  c.wait(sem.waiters(), opts, sync::reply_integer,
-         [sem = &sem, s = &c.session](WaitOutcome& o, Wake w) {
-           if (!sem->acquire_now(s->id(), w.parked)) return false;
+  if (opts.lease && sem.unowned()) {
+    fail(ErrorCode::valueerror, "an UNOWNED semaphore books no permits to lease");
+  }
+  const auto lease = opts.lease ? std::chrono::duration_cast<Clock::duration>(*opts.lease)
+                                : Clock::duration::zero();
+  c.wait(sem.waiters(), opts.wait, opts.with_state ? sync::reply_with_state : sync::reply_integer,
+         [sem = &sem, s = &c.session, lease](WaitOutcome& o, Wake w) {
+           if (!sem->acquire_now(s->id(), w.parked, &o.owner_died)) return false;
            if (!sem->unowned()) s->hold(*sem);  // the permit comes back if it vanishes
+           if (lease > Clock::duration::zero()) sem->set_lease(s->id(), lease);
            o.integer = 1;
            return true;
          });
+}
+
+// SEM.EXTEND s seconds: every permit this client holds is on a lease that
+// ends `seconds` from now. :1, or NOTOWNER when it holds none.
+void cmd_extend(Ctx& c) {
+  ArgReader r(c.args, 2);
+  auto lease = r.next_seconds("the lease");
+  r.finish();
+  sem_of(c.object()).set_lease(c.session.id(), std::chrono::duration_cast<Clock::duration>(lease));
+  c.out.integer(1);
 }
 
 void cmd_release(Ctx& c) {
@@ -81,7 +97,7 @@ void register_semaphore_types(Engine& e) {
                       .flags = write | blocking,
                       .handler = cmd_acquire,
                       .summary = "Take a permit; replies 1, or 0 on timeout",
-                      .args = "semaphore [TIMEOUT seconds | NOWAIT]",
+                      .args = "semaphore [TIMEOUT seconds | NOWAIT] [LEASE seconds] [WITHSTATE]",
                       .types = types,
                       .create_type = "semaphore"});
   e.register_command({.name = "SEM.RELEASE",
@@ -92,6 +108,14 @@ void register_semaphore_types(Engine& e) {
                       .args = "semaphore [n]",
                       .types = types,
                       .create_type = "semaphore"});
+  e.register_command({.name = "SEM.EXTEND",
+                      .arity = 3,
+                      .flags = write | fast,
+                      .handler = cmd_extend,
+                      .summary = "Put every permit this client holds on a lease ending in "
+                                 "`seconds`; replies 1",
+                      .args = "semaphore seconds",
+                      .types = types});
   e.register_command({.name = "SEM.VALUE",
                       .arity = 2,
                       .flags = readonly | fast,

@@ -1,7 +1,6 @@
 // PROTOCOL.md §7: connection and server commands (PING ECHO QUIT HELLO CLIENT
 // INFO SHUTDOWN COMMAND).
 #include <fmt/format.h>
-#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 #include "procshare/server/auth.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
+#include "procshare/server/memory.hpp"
 #include "procshare/server/text.hpp"
 #include "procshare/server/version.hpp"
 
@@ -118,6 +118,7 @@ std::string client_line(const Session& s) {
                   s.id(), s.peer(), s.name, age_text(s.created), age_text(s.last_active), s.resp(),
                   s.last_command.empty() ? "NULL" : s.last_command, s.commands, s.input_buffered,
                   s.output.size());
+  if (s.heartbeat.count() > 0) line += fmt::format(" heartbeat={}", s.heartbeat.count() / 1000.0);
   if (const Waiter* w = s.waiter()) {
     auto waited = std::chrono::duration<double>(Clock::now() - w->since).count();
     std::string what = w->what;
@@ -175,6 +176,15 @@ void cmd_client(Ctx& c) {
       victim->on_kill();
     }
     c.out.integer(1);
+  } else if (keyword_is(sub, "HEARTBEAT") && c.argc() == 3) {
+    // A connection that then sends nothing for this long is treated as dead
+    // (closed: its locks, permits and leased items go back), even while its
+    // TCP connection looks alive. 0 turns it off.
+    ArgReader r(c.args, 2);
+    auto every = r.next_seconds("HEARTBEAT", /*allow_zero=*/true);
+    r.finish();
+    s.heartbeat = std::chrono::ceil<std::chrono::milliseconds>(every);
+    c.out.ok();
   } else if (keyword_is(sub, "SETINFO") && c.argc() == 4) {
     c.out.ok();  // redis-py and others send lib-name / lib-ver
   } else if (keyword_is(sub, "INFO") && c.argc() == 2) {
@@ -239,10 +249,14 @@ void cmd_info(Ctx& c) {
     if (e.server_info) e.server_info(f);
     section(text, "Server", f);
   }
+  // Parked clients: a walk of the connections (bounded by maxclients), never
+  // of the objects.
+  std::size_t blocked = 0;
+  if (wanted("clients") || wanted("objects")) {
+    for (const auto& [id, s] : e.sessions()) blocked += s->parked() ? 1 : 0;
+  }
   if (wanted("clients")) {
     Fields f;
-    std::size_t blocked = 0;
-    for (const auto& [id, s] : e.sessions()) blocked += s->parked() ? 1 : 0;
     f.add("connected_clients", e.sessions().size());
     f.add("blocked_clients", blocked);
     f.add("maxclients", e.config().maxclients);
@@ -250,10 +264,10 @@ void cmd_info(Ctx& c) {
   }
   if (wanted("memory")) {
     Fields f;
-    struct mallinfo2 mi = mallinfo2();
-    f.add("used_memory", mi.uordblks + mi.hblkhd);
+    f.add("used_memory", memory::used());
     f.add("used_memory_rss", rss_bytes());
-    f.add("maxmemory", std::size_t{0});
+    f.add("maxmemory", e.config().maxmemory);
+    f.add("maxmemory_policy", "noeviction");
     section(text, "Memory", f);
   }
   if (wanted("stats")) {
@@ -269,6 +283,7 @@ void cmd_info(Ctx& c) {
     add("auth_failures", st.auth_failures);
     add("output_buffer_disconnects", st.output_buffer_disconnects);
     add("idle_disconnects", st.idle_disconnects);
+    add("heartbeat_disconnects", st.heartbeat_disconnects);
     add("preauth_limit_refusals", st.preauth_limit_refusals);
     add("abandoned_locks", st.abandoned_locks);
     add("tls_handshake_failures", st.tls_handshake_failures);
@@ -278,16 +293,12 @@ void cmd_info(Ctx& c) {
     section(text, "Stats", f);
   }
   if (wanted("objects")) {
+    // Counts the registry keeps as objects come and go: O(types), not O(objects).
     Fields f;
-    std::map<std::string, std::size_t> by_type;
-    std::size_t waiters = 0;
-    for (const auto& [name, obj] : e.objects().all()) {
-      ++by_type[std::string(obj->type_name())];
-      waiters += obj->waiters();
-    }
     f.add("objects", e.objects().size());
-    f.add("waiters", waiters);
-    for (const auto& [type, n] : by_type) f.add("type_" + type, n);
+    f.add("waiters", blocked);
+    for (const auto& [type, n] : e.objects().counts_by_type())
+      f.add("type_" + std::string(type), n);
     section(text, "Objects", f);
   }
   if (wanted("keyspace")) {
@@ -351,6 +362,7 @@ void write_info(Ctx& c, const CommandSpec& spec) {
   if (spec.flags & flag::noauth) flags.push_back("no_auth");
   if (spec.flags & flag::admin) flags.push_back("admin");
   if (spec.flags & flag::fast) flags.push_back("fast");
+  if (spec.flags & flag::grows) flags.push_back("denyoom");
   c.out.set(flags.size());
   for (auto f : flags) c.out.simple(f);
   bool keyed = !spec.types.empty();
@@ -415,7 +427,7 @@ void register_server_commands(Engine& e) {
                       "Switch RESP version, authenticate, name the connection",
                       "[protover [AUTH username password] [SETNAME name]]"});
   e.register_command({"CLIENT", -2, admin, cmd_client,
-                      "Connection commands: ID SETNAME GETNAME LIST KILL INFO",
+                      "Connection commands: ID SETNAME GETNAME LIST KILL INFO HEARTBEAT",
                       "subcommand [arg ...]"});
   e.register_command({"INFO", -1, readonly, cmd_info,
                       "Server state: server clients memory stats objects keyspace", "[section]"});

@@ -71,7 +71,7 @@ void register_set_type(Engine& e) {
                              {
                                  {.name = "SET.ADD",
                                   .arity = -3,
-                                  .flags = write | fast,
+                                  .flags = write | fast | grows,
                                   .handler = set_add,
                                   .summary = "adds the values; replies how many were new",
                                   .args = "set value [value ...]"},

@@ -59,6 +59,23 @@ bool ArgReader::accept(std::string_view upper_keyword) {
   return true;
 }
 
+bool ArgReader::peek(std::string_view upper_keyword) const {
+  return !failed() && pos_ < args_.size() && text::iequals(args_[pos_], upper_keyword);
+}
+
+std::chrono::nanoseconds ArgReader::next_seconds(std::string_view keyword, bool allow_zero) {
+  double secs = next_double(ErrorCode::err);
+  if (failed()) return {};
+  if (!std::isfinite(secs) || secs < 0 || (!allow_zero && secs == 0)) {
+    error(ErrorCode::err, fmt::format("{} must be a {} number of seconds", keyword,
+                                      allow_zero ? "non-negative" : "positive"));
+    return {};
+  }
+  secs = std::min(secs, 365.0 * 24 * 3600);  // a year is forever; more would overflow the clock
+  auto d = std::chrono::nanoseconds(static_cast<std::int64_t>(secs * 1e9));
+  return allow_zero || d.count() > 0 ? d : std::chrono::nanoseconds(1);
+}
+
 WaitOptions ArgReader::parse_wait_options(bool allow_nowait) {
   WaitOptions o;
   if (accept("TIMEOUT")) {

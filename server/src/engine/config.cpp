@@ -23,7 +23,8 @@ namespace {
   throw std::invalid_argument(msg);
 }
 
-// "123", "64k", "512mb", "1g": a byte size.
+}  // namespace
+
 std::size_t parse_size(std::string_view flag, std::string_view text) {
   std::size_t v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -46,6 +47,8 @@ std::size_t parse_size(std::string_view flag, std::string_view text) {
     bad(fmt::format("{}: '{}' is too large", flag, text));
   return v * mult;
 }
+
+namespace {
 
 long parse_number(std::string_view flag, std::string_view text, long lo, long hi) {
   long v = 0;
@@ -130,6 +133,10 @@ Security:
 Limits:
   --maxclients N          connections served at once (default 10000)
   --max-objects N         objects held at once (default 0 = unlimited)
+  --maxmemory SZ          memory the server may use (default 0 = no limit); past it,
+                          commands that grow memory get -OOM (Redis's noeviction)
+                          while reads, deletes and waits go on
+  --max-array-len N       most elements of one array object (default 1048576)
   --max-output-buffer SZ  unread replies one client may have queued before it is
                           disconnected (default 256mb; 0 = no limit)
   --max-bulk SZ           largest bulk string (default 512mb)
@@ -196,6 +203,10 @@ Config parse_config(int argc, char** argv) {
       c.maxclients = static_cast<std::size_t>(parse_number(a, value(i, a), 1, 1000000));
     } else if (a == "--max-objects") {
       c.max_objects = static_cast<std::size_t>(parse_number(a, value(i, a), 0, 1L << 40));
+    } else if (a == "--maxmemory") {
+      c.maxmemory = parse_size(a, value(i, a));
+    } else if (a == "--max-array-len") {
+      c.max_array_len = static_cast<std::size_t>(parse_number(a, value(i, a), 1, 1L << 40));
     } else if (a == "--max-output-buffer") {
       c.max_output_buffer = parse_size(a, value(i, a));
     } else if (a == "--max-bulk") {

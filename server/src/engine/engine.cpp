@@ -1,6 +1,7 @@
 #include "procshare/server/engine.hpp"
 
 #include "procshare/protocol/handshake.hpp"
+#include "procshare/server/memory.hpp"
 #include "procshare/server/text.hpp"
 
 #include <fmt/format.h>
@@ -114,6 +115,18 @@ std::size_t Engine::unauthenticated() const {
   std::size_t n = 0;
   for (const auto& [id, s] : sessions_) n += s->authenticated || s->killed ? 0 : 1;
   return n;
+}
+
+bool Engine::over_maxmemory() const {
+  return config_.maxmemory && memory::used() > config_.maxmemory;
+}
+
+void Engine::reserve_memory(std::size_t bytes) const {
+  if (!config_.maxmemory) return;
+  const std::size_t used = memory::used();
+  if (used > config_.maxmemory || bytes > config_.maxmemory - used) {
+    fail(ErrorCode::oom, std::string(kOomMessage));
+  }
 }
 
 void Engine::check_implicit_name(std::string_view name) {
@@ -248,6 +261,10 @@ void Engine::execute(Session& s, std::span<const std::string_view> args) {
   }
   if (requires_auth(s) && !(cmd->flags & flag::noauth)) {
     write_error(s.out, ErrorCode::noauth, "Authentication required.");
+    return;
+  }
+  if ((cmd->flags & flag::grows) && over_maxmemory()) {
+    write_error(s.out, ErrorCode::oom, kOomMessage);
     return;
   }
   s.last_command = cmd->name;

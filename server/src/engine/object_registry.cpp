@@ -16,15 +16,34 @@ Object* ObjectRegistry::find_raw(std::string_view name) const {
   return it == map_.end() ? nullptr : it->second.get();
 }
 
+std::uint64_t ObjectRegistry::scan_hash(std::string_view name) {
+  constexpr std::uint64_t kMask = (std::uint64_t{1} << 63) - 1;
+  return std::hash<std::string_view>{}(name)&kMask;
+}
+
+void ObjectRegistry::indexed(const std::string& name, const Object& obj) {
+  scan_order_.emplace(scan_hash(name), &obj);
+  ++by_type_[obj.type_name()];
+}
+
+void ObjectRegistry::unindexed(const std::string& name, const Object& obj) {
+  scan_order_.erase({scan_hash(name), &obj});
+  auto t = by_type_.find(obj.type_name());
+  if (t != by_type_.end() && --t->second == 0) by_type_.erase(t);
+}
+
 void ObjectRegistry::insert(std::string_view name, std::shared_ptr<Object> obj) {
   obj->name_ = std::string(name);
+  const Object& o = *obj;
   map_.emplace(std::string(name), std::move(obj));
+  indexed(o.name_, o);
 }
 
 bool ObjectRegistry::erase(std::string_view name) {
   auto it = map_.find(name);
   if (it == map_.end()) return false;
   std::shared_ptr<Object> obj = std::move(it->second);
+  unindexed(it->first, *obj);
   map_.erase(it);
   obj->finish_waiters(WaitStatus::not_found);
   return true;
@@ -34,8 +53,21 @@ std::shared_ptr<Object> ObjectRegistry::take(std::string_view name) {
   auto it = map_.find(name);
   if (it == map_.end()) return nullptr;
   std::shared_ptr<Object> obj = std::move(it->second);
+  unindexed(it->first, *obj);
   map_.erase(it);
   return obj;
+}
+
+std::uint64_t ObjectRegistry::scan(std::uint64_t cursor, std::size_t count,
+                                   const std::function<void(const Object&)>& visit) const {
+  auto it = scan_order_.lower_bound({cursor, nullptr});
+  std::size_t seen = 0;
+  while (it != scan_order_.end() && seen < count) {
+    const std::uint64_t h = it->first;
+    // All of one hash at once: the next cursor starts past it.
+    for (; it != scan_order_.end() && it->first == h; ++it, ++seen) visit(*it->second);
+  }
+  return it == scan_order_.end() ? 0 : it->first;
 }
 
 std::string ObjectRegistry::anonymous_name() {

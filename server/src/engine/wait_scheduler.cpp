@@ -1,11 +1,32 @@
 #include "procshare/server/wait_scheduler.hpp"
 
+#include <algorithm>
+
 #include "procshare/server/session.hpp"
 
 namespace procshare::server {
 
 WaitScheduler::~WaitScheduler() {
   for (WaitQueue* q : ready_) q->pending_ = WaitQueue::Pending::none;
+  for (auto& [when, a] : alarms_) a->scheduler_ = nullptr;
+}
+
+void Alarm::arm(WaitScheduler* scheduler, Clock::time_point when) {
+  disarm();
+  when_ = when;
+  if (!scheduler) return;
+  const auto before = scheduler->next_deadline();
+  scheduler->alarms_.emplace(when, this);
+  scheduler_ = scheduler;
+  if ((!before || when < *before) && scheduler->on_deadline_change) {
+    scheduler->on_deadline_change();
+  }
+}
+
+void Alarm::disarm() {
+  if (!scheduler_) return;
+  scheduler_->alarms_.erase({when_, this});
+  scheduler_ = nullptr;
 }
 
 void WaitScheduler::park(Waiter& w, std::span<WaitQueue* const> queues) {
@@ -81,8 +102,10 @@ void WaitScheduler::run() {
 }
 
 std::optional<Clock::time_point> WaitScheduler::next_deadline() const {
-  if (deadlines_.empty()) return std::nullopt;
-  return deadlines_.begin()->first;
+  if (deadlines_.empty() && alarms_.empty()) return std::nullopt;
+  if (alarms_.empty()) return deadlines_.begin()->first;
+  if (deadlines_.empty()) return alarms_.begin()->first;
+  return std::min(deadlines_.begin()->first, alarms_.begin()->first);
 }
 
 bool WaitScheduler::timeout(Waiter& w) {
@@ -103,6 +126,14 @@ bool WaitScheduler::timeout(Waiter& w) {
 }
 
 std::size_t WaitScheduler::expire_due(Clock::time_point now) {
+  // Alarms first: a lease that ran out frees what a waiter due at the same
+  // moment may still take.
+  while (!alarms_.empty() && alarms_.begin()->first <= now) {
+    Alarm* a = alarms_.begin()->second;
+    alarms_.erase(alarms_.begin());
+    a->scheduler_ = nullptr;
+    if (a->on_due_) a->on_due_();  // may arm it again
+  }
   std::size_t ended = 0;
   while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
     Waiter* w = deadlines_.begin()->second;

@@ -3,8 +3,8 @@
 // without blocking, then waits for the first of: the socket is readable, the
 // socket is writable (when replies are queued), or the timer (a parked wait's
 // deadline or its wake-up, a failed AUTH's reply delay, the idle timeout, the
-// deadline of the last flush before a close). A client between requests,
-// with nothing else pending, is simply read from.
+// CLIENT HEARTBEAT deadline, the deadline of the last flush before a close). A client between
+// requests, with nothing else pending, is simply read from.
 //
 // Why readiness and non-blocking reads and writes rather than awaiting a read
 // or a write:
@@ -58,6 +58,11 @@ using namespace asio::experimental::awaitable_operators;
 // Bytes read per readiness event: big enough for throughput, small enough
 // that one busy client cannot starve the others for long.
 constexpr std::size_t kReadChunk = 64 * 1024;
+// What a client waiting between requests keeps for its next read (Redis's
+// 16 KiB query buffer): an idle connection holds this plus any partial
+// request, not the 64-128 KiB a busy one reads with. A read that fills it
+// grows the buffer back to kReadChunk.
+constexpr std::size_t kIdleChunk = 16 * 1024;
 // Replies are written as soon as this much is queued, not only after the
 // batch, so a long pipeline of big replies goes out while it runs.
 constexpr std::size_t kFlushAt = 64 * 1024;
@@ -78,28 +83,25 @@ constexpr auto kHangupPoll = std::chrono::milliseconds(200);
 constexpr std::size_t kSliceCommands = 512;
 constexpr std::size_t kSliceBytes = 256 * 1024;
 
-// An allocator whose resize() leaves new chars uninitialised. The input
-// buffer grows by kReadChunk before each read; zero-filling that made every
-// connection touch (hold in RSS) the whole 64 KiB even when idle: 69 KB per
-// connection at 10,000 connections. Untouched, an idle client costs the
-// pages its requests were written into.
-template <class T>
-struct UninitAllocator : std::allocator<T> {
-  template <class U>
-  struct rebind {
-    using other = UninitAllocator<U>;
-  };
-  UninitAllocator() = default;
-  template <class U>
-  UninitAllocator(const UninitAllocator<U>&) noexcept {}
-  template <class U>
-  void construct(U* p) noexcept {
-    ::new (static_cast<void*>(p)) U;  // default-init: no zeroing
+// A connection's input buffer: [0, len) holds bytes read and not yet
+// dropped. Sized exactly, never zero-filled (new char[] default-initialises),
+// and a move copies only the bytes held, so untouched space costs no
+// resident memory; grown and shrunk by the connection (input_space).
+class InputBuffer {
+ public:
+  char* data() { return data_.get(); }
+  std::size_t capacity() const { return capacity_; }
+  // Makes the capacity exactly `bytes` (>= `keep`), keeping the first `keep`.
+  void resize_to(std::size_t bytes, std::size_t keep) {
+    std::unique_ptr<char[]> fresh(new char[bytes]);
+    if (keep) std::memcpy(fresh.get(), data_.get(), keep);
+    data_ = std::move(fresh);
+    capacity_ = bytes;
   }
-  template <class U, class... A>
-  void construct(U* p, A&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<A>(args)...);
-  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  std::size_t capacity_ = 0;
 };
 
 bool would_block(const asio::error_code& ec) {
@@ -182,7 +184,7 @@ class StreamConnection final : public Connection,
     // TLS: the handshake, bounded in time; nothing for plain sockets.
     bool opened = co_await open_stream(socket_, *session_, engine_);
     if (!opened) co_return;
-    last_activity_ = Clock::now();
+    last_activity_ = last_input_ = Clock::now();
     for (;;) {
       if (!step()) co_return;
       if (sliced_) {
@@ -207,7 +209,7 @@ class StreamConnection final : public Connection,
     now_ = now;
     if (got_input_) {
       got_input_ = false;
-      last_activity_ = now;
+      last_activity_ = last_input_ = now;
     }
     if (delayed() && now >= *delay_until_) delay_until_.reset();
     // A finished wait (woken, timed out by the engine, its object deleted):
@@ -226,6 +228,12 @@ class StreamConnection final : public Connection,
       ++engine_.stats().auth_timeouts;
       log::verbose("client {} ({}) closed: not authenticated within {} s", session_->id(),
                    session_->peer(), engine_.config().auth_timeout.count());
+      return false;
+    }
+    if (heartbeat_due(now)) {
+      ++engine_.stats().heartbeat_disconnects;
+      log::verbose("client {} closed: nothing received for {} ms (CLIENT HEARTBEAT)",
+                   session_->id(), session_->heartbeat.count());
       return false;
     }
     if (idle_due(now)) {
@@ -251,6 +259,13 @@ class StreamConnection final : public Connection,
     // A parked client is waiting for the server, not idle (as in Redis).
     return idle.count() > 0 && !session_->parked() && !finishing() && !delayed() &&
            now >= last_activity_ + idle;
+  }
+
+  // Unlike the idle timeout, the heartbeat runs while parked too: a client
+  // that asked for it pings while it waits, and a stopped process does not.
+  bool heartbeat_due(Clock::time_point now) const {
+    auto every = session_->heartbeat;
+    return every.count() > 0 && !finishing() && now >= last_input_ + every;
   }
 
   bool auth_due(Clock::time_point now) const {
@@ -341,9 +356,25 @@ class StreamConnection final : public Connection,
     return took_input(ec, n);
   }
 
+  // Room for the next read: kReadChunk while the reads keep filling what
+  // they are given, kIdleChunk otherwise.
   asio::mutable_buffer input_space() {
-    if (in_.size() - in_len_ < kReadChunk) in_.resize(in_len_ + kReadChunk);
-    return asio::buffer(in_.data() + in_len_, kReadChunk);
+    const std::size_t want = last_read_full_ ? kReadChunk : kIdleChunk;
+    if (in_.capacity() - in_len_ < want) in_.resize_to(in_len_ + want, in_len_);
+    space_ = in_.capacity() - in_len_;
+    return asio::buffer(in_.data() + in_len_, space_);
+  }
+
+  // Before waiting with nothing to write: a buffer grown by a busy spell or
+  // a big request goes back to what the partial request needs plus
+  // kIdleChunk, so that idle connections hold little (issue 12).
+  void shrink_idle_buffers() {
+    if (in_.capacity() > in_len_ + kIdleChunk) {
+      last_read_full_ = false;
+      in_.resize_to(in_len_ + kIdleChunk, in_len_);
+    }
+    std::string& out = session_->output;
+    if (out.empty() && out.capacity() > kIdleChunk) out.shrink_to_fit();
   }
 
   // Accounts for a read into input_space(). False: close now.
@@ -358,6 +389,7 @@ class StreamConnection final : public Connection,
     }
     if (ec) return false;  // end of stream or reset: the client left
     in_len_ += n;
+    last_read_full_ = n == space_;
     session_->input_buffered = buffered_input();
     got_input_ = true;  // step() stamps last_activity_ with its clock read
     return true;
@@ -370,10 +402,7 @@ class StreamConnection final : public Connection,
     if (start_ < in_len_) std::memmove(in_.data(), in_.data() + start_, in_len_ - start_);
     in_len_ -= start_;
     start_ = 0;
-    if (in_.size() > kShrinkAbove && in_len_ < kReadChunk) {
-      in_.resize(kReadChunk);
-      in_.shrink_to_fit();
-    }
+    if (in_.capacity() > kShrinkAbove && in_len_ < kReadChunk) in_.resize_to(kReadChunk, in_len_);
   }
 
   std::optional<Clock::time_point> next_deadline() const {
@@ -392,6 +421,8 @@ class StreamConnection final : public Connection,
     if (idle.count() > 0 && !session_->parked() && !finishing() && !delayed()) {
       consider(last_activity_ + idle);
     }
+    if (session_->heartbeat.count() > 0 && !finishing())
+      consider(last_input_ + session_->heartbeat);
     return d;
   }
 
@@ -402,6 +433,7 @@ class StreamConnection final : public Connection,
     const bool want_read = !delayed() && !finishing() && !backlog_full();
     const bool want_write = !delayed() && pending_output() > 0;
     const auto deadline = next_deadline();
+    if (!want_write) shrink_idle_buffers();
     constexpr auto rd = Socket::wait_read;
     constexpr auto wr = Socket::wait_write;
     // (GCC 12 miscompiles co_await in conditions: results go through variables.)
@@ -449,11 +481,14 @@ class StreamConnection final : public Connection,
   Session* session_;
   protocol::RequestParser parser_;
   const protocol::Limits pre_auth_limits_ = pre_auth_limits(engine_.config());
-  std::vector<char, UninitAllocator<char>> in_;  // [start_, in_len_) is unconsumed input
+  InputBuffer in_;  // [start_, in_len_) is unconsumed input
   std::size_t in_len_ = 0;
+  std::size_t space_ = 0;        // what input_space() offered the last read
+  bool last_read_full_ = false;  // that read filled it: the client sends in bulk
   std::size_t start_ = 0;
   std::size_t sent_ = 0;  // bytes of session_->output already written
   Clock::time_point last_activity_;
+  Clock::time_point last_input_;                  // bytes last received (CLIENT HEARTBEAT)
   Clock::time_point now_;                         // step()'s clock read, for the work of that turn
   bool got_input_ = false;                        // bytes arrived since the last step()
   std::optional<Clock::time_point> delay_until_;  // replies held until then (failed AUTH)

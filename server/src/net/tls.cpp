@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "procshare/detail/nosignal_bio.hpp"
 #include "procshare/server/engine.hpp"
 #include "procshare/server/log.hpp"
 #include "procshare/server/session.hpp"
@@ -93,35 +94,6 @@ void set_protocols(SSL_CTX* ctx, const std::string& list) {
   if (lo == 0) fail("tls-protocols: empty; use \"TLSv1.2 TLSv1.3\"");
   SSL_CTX_set_min_proto_version(ctx, lo);
   SSL_CTX_set_max_proto_version(ctx, hi);
-}
-
-// A socket BIO whose writes use send(MSG_NOSIGNAL), as Asio's own writes do:
-// OpenSSL's write() would raise SIGPIPE for a client that left, and a program
-// embedding the server may not ignore it. (The client library has the same
-// adapter, for the same reason.)
-int send_nosignal(BIO* b, const char* data, int len) {
-  int fd = -1;
-  BIO_get_fd(b, &fd);
-  errno = 0;
-  const ssize_t n = ::send(fd, data, static_cast<std::size_t>(len), MSG_NOSIGNAL);
-  BIO_clear_retry_flags(b);
-  if (n <= 0 && BIO_sock_should_retry(static_cast<int>(n))) BIO_set_retry_write(b);
-  return static_cast<int>(n);
-}
-
-BIO_METHOD* nosignal_socket_method() {
-  static BIO_METHOD* method = [] {
-    const BIO_METHOD* base = BIO_s_socket();
-    BIO_METHOD* m = BIO_meth_new(BIO_TYPE_SOCKET, "socket, MSG_NOSIGNAL");
-    BIO_meth_set_write(m, send_nosignal);
-    BIO_meth_set_read(m, BIO_meth_get_read(base));
-    BIO_meth_set_puts(m, BIO_meth_get_puts(base));
-    BIO_meth_set_ctrl(m, BIO_meth_get_ctrl(base));
-    BIO_meth_set_create(m, BIO_meth_get_create(base));
-    BIO_meth_set_destroy(m, BIO_meth_get_destroy(base));
-    return m;
-  }();
-  return method;
 }
 
 }  // namespace
@@ -213,7 +185,7 @@ TlsSocket::TlsSocket(next_layer_type socket, std::shared_ptr<SSL_CTX> ctx)
   // Input through a memory BIO that TlsSocket fills (see tls.hpp); output
   // straight to the socket.
   rbio_ = BIO_new(BIO_s_mem());
-  BIO* wbio = BIO_new(nosignal_socket_method());
+  BIO* wbio = BIO_new(procshare::detail::nosignal_socket_method());
   if (!rbio_ || !wbio) {
     BIO_free(rbio_);  // BIO_free(nullptr) is a no-op
     BIO_free(wbio);

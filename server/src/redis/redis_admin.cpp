@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -50,7 +51,7 @@ std::vector<std::pair<std::string, std::string>> config_params(Engine& e) {
       {"io-threads", "1"},
       {"loglevel", cfg.loglevel},
       {"maxclients", std::to_string(cfg.maxclients)},
-      {"maxmemory", "0"},
+      {"maxmemory", std::to_string(cfg.maxmemory)},
       {"maxmemory-policy", "noeviction"},
       {"port", port},
       {"proto-max-bulk-len", std::to_string(cfg.limits.max_bulk)},
@@ -98,6 +99,16 @@ void cmd_config(Ctx& c) {
       c.out.bulk(k);
       c.out.bulk(v);
     }
+  } else if (keyword_is(sub, "SET") && c.argc() == 4 && keyword_is(c.arg(2), "MAXMEMORY")) {
+    // The one limit worth changing on a running server, as in Redis (0: none).
+    std::size_t bytes = 0;
+    try {
+      bytes = parse_size("maxmemory", c.arg(3));
+    } catch (const std::invalid_argument& e) {
+      fail(ErrorCode::err, fmt::format("CONFIG SET failed: {}", e.what()));
+    }
+    c.engine.config().maxmemory = bytes;
+    c.out.ok();
   } else if (keyword_is(sub, "SET") && c.argc() >= 4 && c.argc() % 2 == 0 && c.engine.config_set &&
              all_tls_params(c)) {
     // CONFIG SET tls-cert-file … [tls-key-file …]: every pair at once, so a

@@ -155,11 +155,11 @@ void register_hash_commands(Engine& e) {
     e.register_command(
         spec(std::move(name), arity, flags, std::move(h), std::move(summary), std::move(args)));
   };
-  add("HSET", -4, write | fast, cmd_hset, "Redis HSET; replies how many fields are new",
+  add("HSET", -4, write | fast | grows, cmd_hset, "Redis HSET; replies how many fields are new",
       "key field value [field value ...]");
-  add("HMSET", -4, write | fast, cmd_hset, "Redis HMSET; replies OK",
+  add("HMSET", -4, write | fast | grows, cmd_hset, "Redis HMSET; replies OK",
       "key field value [field value ...]");
-  add("HSETNX", 4, write | fast, cmd_hsetnx, "Redis HSETNX", "key field value");
+  add("HSETNX", 4, write | fast | grows, cmd_hsetnx, "Redis HSETNX", "key field value");
   add("HGET", 3, readonly | fast, cmd_hget, "Redis HGET: a field's value, or nil", "key field");
   add("HMGET", -3, readonly | fast, cmd_hmget, "Redis HMGET", "key field [field ...]");
   add("HDEL", -3, write | fast, cmd_hdel, "Redis HDEL; an emptied hash is deleted",
@@ -170,8 +170,8 @@ void register_hash_commands(Engine& e) {
   add("HKEYS", 2, readonly, cmd_hkeys, "Redis HKEYS, in insertion order", "key");
   add("HVALS", 2, readonly, cmd_hvals, "Redis HVALS, in insertion order", "key");
   add("HGETALL", 2, readonly, cmd_hgetall, "Redis HGETALL (a map in RESP3)", "key");
-  add("HINCRBY", 4, write | fast, cmd_hincrby, "Redis HINCRBY", "key field increment");
-  add("HINCRBYFLOAT", 4, write | fast, cmd_hincrbyfloat, "Redis HINCRBYFLOAT",
+  add("HINCRBY", 4, write | fast | grows, cmd_hincrby, "Redis HINCRBY", "key field increment");
+  add("HINCRBYFLOAT", 4, write | fast | grows, cmd_hincrbyfloat, "Redis HINCRBYFLOAT",
       "key field increment");
 }
 

@@ -7,7 +7,8 @@
 // next COUNT names whose hash is >= the cursor and the cursor just after the
 // last one. So a name present for the whole scan is returned exactly once,
 // however the keyspace changes meanwhile, and the cursor is a plain integer
-// as Redis clients expect. Each call costs O(number of keys).
+// as Redis clients expect. The registry keeps the names in that order, so a
+// call costs O(log n + COUNT), like Redis's, whatever the keyspace size.
 //
 // procshare keys never expire: EXPIRE and friends reply -ERR, TTL -1.
 #include <fmt/format.h>
@@ -22,13 +23,6 @@
 namespace procshare::server::redis {
 
 namespace {
-
-constexpr std::uint64_t kHashMask = (std::uint64_t{1} << 63) - 1;
-
-// Stable for the life of the process, which is all a cursor needs.
-std::uint64_t name_hash(std::string_view name) {
-  return std::hash<std::string_view>{}(name)&kHashMask;
-}
 
 // A Redis type word for SCAN ... TYPE: Redis's names map to procshare's.
 std::string_view procshare_type(std::string_view word) {
@@ -75,34 +69,12 @@ void cmd_scan(Ctx& c) {
     }
   }
 
-  // The names at or after the cursor, in hash order: the first `count` of
-  // them (and any that share the last one's hash, so that no name is skipped
-  // by the next cursor) are this page.
-  std::vector<std::pair<std::uint64_t, const std::string*>> ahead;
-  for (const auto& [name, obj] : c.engine.objects().all()) {
-    const std::uint64_t h = name_hash(name);
-    if (h >= cursor) ahead.emplace_back(h, &name);
-  }
-  std::uint64_t next = 0;
-  if (ahead.size() > count) {
-    auto nth = ahead.begin() + static_cast<std::ptrdiff_t>(count - 1);
-    std::nth_element(ahead.begin(), nth, ahead.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    const std::uint64_t last = nth->first;
-    std::erase_if(ahead, [last](const auto& e) { return e.first > last; });
-    // `last` < 2^63 - 1 here: something hashes above it.
-    next = last + 1;
-  }
-
   std::vector<std::string_view> page;
-  for (const auto& [h, name] : ahead) {
-    if (match && !glob_match(*match, *name)) continue;
-    if (type) {
-      Object* o = c.engine.objects().find_raw(*name);
-      if (!o || o->type_name() != *type) continue;
-    }
-    page.push_back(*name);
-  }
+  const std::uint64_t next = c.engine.objects().scan(cursor, count, [&](const Object& o) {
+    if (match && !glob_match(*match, o.name())) return;
+    if (type && o.type_name() != *type) return;
+    page.push_back(o.name());
+  });
   c.out.array(2);
   c.out.bulk(std::to_string(next));
   c.out.array(page.size());

@@ -159,13 +159,13 @@ void register_list_commands(Engine& e) {
     e.register_command(
         spec(std::move(name), arity, flags, std::move(h), std::move(summary), std::move(args)));
   };
-  add("LPUSH", -3, write | fast, cmd_lpush, "Redis LPUSH; replies the new length",
+  add("LPUSH", -3, write | fast | grows, cmd_lpush, "Redis LPUSH; replies the new length",
       "key element [element ...]");
-  add("RPUSH", -3, write | fast, cmd_rpush, "Redis RPUSH; replies the new length",
+  add("RPUSH", -3, write | fast | grows, cmd_rpush, "Redis RPUSH; replies the new length",
       "key element [element ...]");
-  add("LPUSHX", -3, write | fast, cmd_lpushx, "Redis LPUSHX: LPUSH to an existing list",
+  add("LPUSHX", -3, write | fast | grows, cmd_lpushx, "Redis LPUSHX: LPUSH to an existing list",
       "key element [element ...]");
-  add("RPUSHX", -3, write | fast, cmd_rpushx, "Redis RPUSHX: RPUSH to an existing list",
+  add("RPUSHX", -3, write | fast | grows, cmd_rpushx, "Redis RPUSHX: RPUSH to an existing list",
       "key element [element ...]");
   add("LPOP", -2, write | fast, cmd_lpop, "Redis LPOP [count]; an emptied list is deleted",
       "key [count]");
@@ -174,10 +174,10 @@ void register_list_commands(Engine& e) {
   add("LRANGE", 4, readonly, cmd_lrange, "Redis LRANGE (stop inclusive)", "key start stop");
   add("LLEN", 2, readonly | fast, cmd_llen, "Redis LLEN", "key");
   add("LINDEX", 3, readonly, cmd_lindex, "Redis LINDEX: an item, or nil", "key index");
-  add("LSET", 4, write, cmd_lset, "Redis LSET", "key index element");
+  add("LSET", 4, write | grows, cmd_lset, "Redis LSET", "key index element");
   add("LREM", 4, write, cmd_lrem, "Redis LREM: remove count occurrences (0: all)",
       "key count element");
-  add("LINSERT", 5, write, cmd_linsert, "Redis LINSERT BEFORE|AFTER pivot",
+  add("LINSERT", 5, write | grows, cmd_linsert, "Redis LINSERT BEFORE|AFTER pivot",
       "key BEFORE|AFTER pivot element");
 }
 

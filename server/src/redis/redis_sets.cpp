@@ -136,7 +136,7 @@ void register_set_commands(Engine& e) {
     e.register_command(
         spec(std::move(name), arity, flags, std::move(h), std::move(summary), std::move(args)));
   };
-  add("SADD", -3, write | fast, cmd_sadd, "Redis SADD; replies how many members are new",
+  add("SADD", -3, write | fast | grows, cmd_sadd, "Redis SADD; replies how many members are new",
       "key member [member ...]");
   add("SREM", -3, write | fast, cmd_srem, "Redis SREM; an emptied set is deleted",
       "key member [member ...]");

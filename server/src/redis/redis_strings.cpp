@@ -230,22 +230,27 @@ void register_string_commands(Engine& e) {
         spec(std::move(name), arity, flags, std::move(h), std::move(summary), std::move(args)));
   };
   add("GET", 2, readonly | fast, cmd_get, "Redis GET: a string's value, or nil", "key");
-  add("SET", -3, write, cmd_set, "Redis SET [NX|XX] [GET] (no expiry options)",
+  add("SET", -3, write | grows, cmd_set, "Redis SET [NX|XX] [GET] (no expiry options)",
       "key value [NX|XX] [GET]");
-  add("GETSET", 3, write | fast, cmd_getset, "Redis GETSET: set, reply the old value", "key value");
+  add("GETSET", 3, write | fast | grows, cmd_getset, "Redis GETSET: set, reply the old value",
+      "key value");
   add("GETDEL", 2, write | fast, cmd_getdel, "Redis GETDEL: reply and delete a string", "key");
-  add("SETNX", 3, write | fast, cmd_setnx, "Redis SETNX: set if the key is missing", "key value");
-  add("MSET", -3, write, cmd_mset, "Redis MSET: set several strings", "key value [key value ...]");
-  add("MSETNX", -3, write, cmd_msetnx, "Redis MSETNX: set several strings if none exists",
+  add("SETNX", 3, write | fast | grows, cmd_setnx, "Redis SETNX: set if the key is missing",
+      "key value");
+  add("MSET", -3, write | grows, cmd_mset, "Redis MSET: set several strings",
+      "key value [key value ...]");
+  add("MSETNX", -3, write | grows, cmd_msetnx, "Redis MSETNX: set several strings if none exists",
       "key value [key value ...]");
   add("MGET", -2, readonly | fast, cmd_mget, "Redis MGET: several strings (nil when missing)",
       "key [key ...]");
-  add("INCR", 2, write | fast, cmd_incr, "Redis INCR", "key");
-  add("DECR", 2, write | fast, cmd_decr, "Redis DECR", "key");
-  add("INCRBY", 3, write | fast, cmd_incrby, "Redis INCRBY", "key increment");
-  add("DECRBY", 3, write | fast, cmd_decrby, "Redis DECRBY", "key decrement");
-  add("INCRBYFLOAT", 3, write | fast, cmd_incrbyfloat, "Redis INCRBYFLOAT", "key increment");
-  add("APPEND", 3, write | fast, cmd_append, "Redis APPEND; replies the new length", "key value");
+  add("INCR", 2, write | fast | grows, cmd_incr, "Redis INCR", "key");
+  add("DECR", 2, write | fast | grows, cmd_decr, "Redis DECR", "key");
+  add("INCRBY", 3, write | fast | grows, cmd_incrby, "Redis INCRBY", "key increment");
+  add("DECRBY", 3, write | fast | grows, cmd_decrby, "Redis DECRBY", "key decrement");
+  add("INCRBYFLOAT", 3, write | fast | grows, cmd_incrbyfloat, "Redis INCRBYFLOAT",
+      "key increment");
+  add("APPEND", 3, write | fast | grows, cmd_append, "Redis APPEND; replies the new length",
+      "key value");
   add("STRLEN", 2, readonly | fast, cmd_strlen, "Redis STRLEN", "key");
   add("SETEX", 4, write, cmd_setex, "Unsupported: procshare keys do not expire",
       "key seconds value");

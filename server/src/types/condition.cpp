@@ -40,6 +40,9 @@ void ConditionObject::describe(Fields& out) const {
   auto owner = lock().owner();
   out.add("owner", owner ? FieldValue(static_cast<std::int64_t>(*owner)) : FieldValue(Null{}));
   out.add("depth", FieldValue(lock().depth()));
+  out.add("abandoned", FieldValue(lock().abandoned()));
+  out.add("expired", FieldValue(lock().expired()));
+  out.add("expires", expires_field(lock()));
 }
 
 void ConditionObject::client_gone(ClientId c) {

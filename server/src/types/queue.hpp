@@ -10,27 +10,51 @@
 // waits behind them (FIFO).
 // A joinable queue counts unfinished tasks: put adds one, task_done() removes
 // one, and reaching zero releases every joiner.
+//
+// Leased delivery (QUEUE.GET ... LEASE): the item is not gone when handed
+// out but "in flight", kept here under a delivery id until it is settled:
+//  * ack: gone for good (on a joinable queue: its task is done);
+//  * nack, the lease running out, or its holder leaving: back to the head
+//    of the queue, ahead of items never delivered, in delivery order (a
+//    NACK with a delay comes back when the delay is over); an item
+//    delivered max_deliveries times goes to the dead-letter queue instead
+//    (on a joinable queue that settles its task too).
+// The head of the queue is therefore: items that came back (`returned_`,
+// each with its delivery count), then the items never delivered (`items_`).
+// Deadlines are the engine's: one Alarm armed at the earliest lease end.
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "procshare/server/object.hpp"
 #include "procshare/server/wait_queue.hpp"
+#include "procshare/server/wait_scheduler.hpp"
 
 namespace procshare::server {
 
 class QueueObject : public Object {
  public:
   // maxsize 0: unbounded. `lifo` takes the newest item first.
-  QueueObject(std::size_t maxsize, bool lifo, bool joinable);
+  // `max_deliveries` 0: no dead-lettering. `delivery_ids` (may be null: a
+  // counter of this queue's own) is the server-wide last delivery id, so an
+  // id never repeats, not even in a later queue of the same name.
+  QueueObject(std::size_t maxsize, bool lifo, bool joinable, std::uint32_t max_deliveries = 0,
+              std::string dead_letter_queue = {}, std::int64_t* delivery_ids = nullptr);
 
   std::size_t maxsize() const { return maxsize_; }
   bool lifo() const { return lifo_; }
   bool joinable() const { return joinable_; }
-  bool empty() const { return items_.empty(); }
-  bool full() const { return maxsize_ > 0 && items_.size() >= maxsize_; }
+  bool empty() const { return items_.empty() && returned_.empty(); }
+  bool full() const { return maxsize_ > 0 && size() >= maxsize_; }
   std::int64_t unfinished() const { return unfinished_; }
+  std::uint32_t max_deliveries() const { return max_deliveries_; }
+  const std::string& dead_letter_queue() const { return dead_letter_queue_; }
 
   WaitQueue& getters() { return getters_; }
   WaitQueue& putters() { return putters_; }
@@ -48,20 +72,91 @@ class QueueObject : public Object {
   void put_back(std::string item);
   // One task finished; VALUEERROR when there is none left (joinable only).
   void task_done();
+  // Appends a dead letter from another queue: never waits, may exceed maxsize.
+  void put_dead_letter(std::string item);
 
-  std::size_t size() const override { return items_.size(); }
+  // ---- leased delivery ----
+  struct InFlight {
+    std::string item;
+    std::uint32_t deliveries = 0;  // leased deliveries so far, this one included
+    ClientId holder = 0;           // 0: NACKed, waiting out its delay
+    Clock::time_point expires;     // the lease's end (or the delay's)
+  };
+  // Takes the next item on lease for `c` until `expires`, as take_now does;
+  // returns its delivery id, or 0 when the caller must wait. The item stays
+  // here: in_flight(id).
+  std::int64_t take_leased(ClientId c, Clock::time_point expires, bool queued = false);
+  const InFlight* in_flight(std::int64_t id) const;
+  // Settles a delivery; false for an unknown or already-settled id (a NACKed
+  // item waiting out its delay is settled).
+  bool ack(std::int64_t id);
+  // Back to the head now (delay zero) or when `delay` is over.
+  bool nack(std::int64_t id, Clock::duration delay);
+  bool extend(std::int64_t id, Clock::time_point expires);
+  // A leased item whose reply never reached its client: back to the head as
+  // if never delivered.
+  void undeliver(std::int64_t id);
+  // Where dead letters go (set by the command glue: the queue knows no
+  // registry); it takes the item on success. False: it could not be stored,
+  // and the item comes back here.
+  std::function<bool(std::string& item)> dead_letter;
+
+  std::size_t in_flight_count() const { return held_; }
+  std::size_t delayed_count() const { return in_flight_.size() - held_; }
+  // The earliest end of a lease in flight, if any.
+  std::optional<Clock::time_point> next_expiry() const;
+
+  // Every item, in the order it would come out if every lease ended now:
+  // in flight (by delivery id), came back, never delivered. `f(item,
+  // deliveries, in_flight)` where in_flight is null for a queued item. For
+  // snapshots (persistence) and `top`.
+  void for_each_item(
+      const std::function<void(std::string_view, std::uint32_t, const InFlight*)>& f) const;
+
+  std::size_t size() const override { return items_.size() + returned_.size(); }
   std::string options_key() const override;
   void describe(Fields& out) const override;
+  void client_gone(ClientId c) override;
 
  private:
+  struct Returned {
+    std::string item;
+    std::uint32_t deliveries = 0;
+  };
+  void pop_head(std::string& item, std::uint32_t& deliveries);
+  // Failed deliveries (ids ascending): dead letters, or back to the head in
+  // that order.
+  void settle_failed(std::vector<std::int64_t>& ids);
+  void finish_task();
+  void schedule(Clock::time_point when, std::int64_t id);
+  void expire_due();
+  void arm_next();
+
   WaitQueue getters_;
   WaitQueue putters_;
   WaitQueue joiners_;
+  std::deque<Returned> returned_;  // the head: items that came back
   std::deque<std::string> items_;
   std::size_t maxsize_;
   bool lifo_;
   bool joinable_;
   std::int64_t unfinished_ = 0;
+
+  std::uint32_t max_deliveries_;
+  std::string dead_letter_queue_;
+  std::int64_t* delivery_ids_;
+  std::int64_t own_ids_ = 0;
+  std::map<std::int64_t, InFlight> in_flight_;  // by delivery id: delivery order
+  std::size_t held_ = 0;                        // in_flight_ entries with a holder
+  // Lease ends as a min-heap; entries of settled or extended deliveries are
+  // skipped when they come up (cheaper than removing them at every ACK) and
+  // dropped wholesale when they outnumber the live ones.
+  std::vector<std::pair<Clock::time_point, std::int64_t>> deadlines_;
+  Alarm alarm_{[this] { expire_due(); }};
+
+  std::uint64_t delivered_ = 0;
+  std::uint64_t redelivered_ = 0;
+  std::uint64_t dead_lettered_ = 0;
 };
 
 }  // namespace procshare::server

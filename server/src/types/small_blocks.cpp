@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <new>
 
+#include "procshare/server/memory.hpp"
+
 #if defined(__SANITIZE_ADDRESS__)
 #define PROCSHARE_SMALL_BLOCKS_USE_MALLOC 1
 #elif defined(__has_feature)
@@ -43,13 +45,13 @@ thread_local Pools pools;
 
 void* allocate(std::size_t bytes) {
 #ifdef PROCSHARE_SMALL_BLOCKS_USE_MALLOC
-  void* p = std::malloc(bytes ? bytes : 1);
+  void* p = memory::counted_malloc(bytes ? bytes : 1);
   if (!p) throw std::bad_alloc();
   return p;
 #else
   if (bytes == 0) bytes = 1;
   if (bytes > kMaxBlock) {
-    void* p = std::malloc(bytes);
+    void* p = memory::counted_malloc(bytes);
     if (!p) throw std::bad_alloc();
     return p;
   }
@@ -61,7 +63,7 @@ void* allocate(std::size_t bytes) {
   std::size_t size = (c + 1) * kGrain;
   if (pools.left < size) {
     // The tail of the old slab (under kMaxBlock bytes) is left unused.
-    pools.bump = static_cast<char*>(std::malloc(kSlabBytes));
+    pools.bump = static_cast<char*>(memory::counted_malloc(kSlabBytes));
     if (!pools.bump) throw std::bad_alloc();
     pools.left = kSlabBytes;
   }
@@ -75,12 +77,12 @@ void* allocate(std::size_t bytes) {
 void deallocate(void* block, std::size_t bytes) noexcept {
 #ifdef PROCSHARE_SMALL_BLOCKS_USE_MALLOC
   (void)bytes;
-  std::free(block);
+  memory::counted_free(block);
 #else
   if (!block) return;
   if (bytes == 0) bytes = 1;
   if (bytes > kMaxBlock) {
-    std::free(block);
+    memory::counted_free(block);
     return;
   }
   auto* b = static_cast<FreeBlock*>(block);

@@ -12,6 +12,7 @@
 //   auto fallback = r.accept("DEFAULT") ? std::optional(r.next()) : std::nullopt;
 //   r.finish();
 //   auto& d = c.obj<DictObject>();
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -44,6 +45,12 @@ class ArgReader {
   double next_double(ErrorCode code = ErrorCode::valueerror);
   // Consumes the next word if it is `upper_keyword`, case-insensitively.
   bool accept(std::string_view upper_keyword);
+  // Whether the next word is `upper_keyword` (consumes nothing).
+  bool peek(std::string_view upper_keyword) const;
+  // A duration in seconds, the value of `keyword` (LEASE 30, DELAY 0.5):
+  // finite, at most a year, above zero (or zero too, if `allow_zero`); ERR
+  // otherwise.
+  std::chrono::nanoseconds next_seconds(std::string_view keyword, bool allow_zero = false);
   // `[TIMEOUT seconds | NOWAIT]` (NOWAIT only if allowed), which must come
   // next if at all: stops at the first other word.
   WaitOptions wait_options(bool allow_nowait = true) {

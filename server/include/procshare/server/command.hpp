@@ -32,6 +32,9 @@ inline constexpr std::uint32_t noauth = 1u << 3;    // allowed before authentica
 inline constexpr std::uint32_t admin = 1u << 4;     // server administration
 inline constexpr std::uint32_t fast = 1u << 5;      // O(1)
 inline constexpr std::uint32_t redis = 1u << 6;     // a Redis-compatible command
+// May grow memory (Redis's denyoom): refused with -OOM while the server uses
+// more than --maxmemory. Reads, deletes, pops and waits do not carry it.
+inline constexpr std::uint32_t grows = 1u << 7;
 }  // namespace flag
 
 // TIMEOUT s | NOWAIT options of waiting commands: nullopt = wait forever;

@@ -41,9 +41,12 @@ struct Config {
   std::size_t maxclients = 10000;
   std::size_t max_objects = 0;                         // 0 = unlimited
   std::size_t max_output_buffer = 256u * 1024 * 1024;  // replies queued for one client
-  std::chrono::seconds idle_timeout{0};                // 0 = never
-  std::chrono::seconds auth_timeout{10};  // keyed server: authenticate within it; 0 = never
-  int tcp_keepalive = 15;                 // seconds idle before probes; 0 = off
+  // Redis's noeviction: past it, commands flagged `grows` get -OOM (0 = no limit).
+  std::size_t maxmemory = 0;
+  std::size_t max_array_len = 1024 * 1024;  // elements of one array object (CREATE array)
+  std::chrono::seconds idle_timeout{0};     // 0 = never
+  std::chrono::seconds auth_timeout{10};    // keyed server: authenticate within it; 0 = never
+  int tcp_keepalive = 15;                   // seconds idle before probes; 0 = off
   TlsConfig tls;
   std::string loglevel = "notice";
   bool help = false;
@@ -53,6 +56,9 @@ struct Config {
 // Parses argv; throws std::invalid_argument with a clear message on a bad flag.
 Config parse_config(int argc, char** argv);
 std::string config_help();
+// "123", "64k", "512mb", "1g": a byte size; throws std::invalid_argument
+// naming `flag` when `text` is not one.
+std::size_t parse_size(std::string_view flag, std::string_view text);
 // Sets one TLS setting by its flag/CONFIG name ("tls-cert-file"); returns an
 // error message, empty on success. tls-port is not settable here.
 std::string set_tls_param(TlsConfig& tls, std::string_view name, std::string_view value);

@@ -32,6 +32,7 @@ struct Stats {
   std::uint64_t auth_failures = 0;
   std::uint64_t output_buffer_disconnects = 0;
   std::uint64_t idle_disconnects = 0;
+  std::uint64_t heartbeat_disconnects = 0;  // CLIENT HEARTBEAT: silent too long
   std::uint64_t preauth_limit_refusals = 0;
   std::uint64_t abandoned_locks = 0;  // locks freed because their owner vanished
   std::uint64_t timeouts = 0;
@@ -118,6 +119,15 @@ class Engine {
   // Ends every wait with shut_down (SHUTDOWN, SIGTERM).
   void shut_down_waits();
 
+  // ---- memory (memory.hpp says how it is counted) ----
+  // Past --maxmemory: commands flagged `grows` are refused.
+  bool over_maxmemory() const;
+  // Before a command allocates `bytes` at once (CREATE array ... LEN n):
+  // -OOM if that would take the server past --maxmemory.
+  void reserve_memory(std::size_t bytes) const;
+  static constexpr std::string_view kOomMessage =
+      "command not allowed when used memory > 'maxmemory'.";
+
   bool requires_auth(const Session& s) const { return config_.authkey && !s.authenticated; }
   // Connections that have not authenticated yet (0 on a server without a key).
   std::size_t unauthenticated() const;
@@ -128,6 +138,10 @@ class Engine {
   // The last fencing token any lock handed out: one server-wide counter that
   // only grows, so a token never repeats across locks or their incarnations.
   std::int64_t& fencing_tokens() { return fencing_tokens_; }
+  // The last delivery id any queue handed out (leased QUEUE.GET): one
+  // counter for the server, so an id never repeats, not even in a later
+  // queue of the same name, and a late ACK can never settle another item.
+  std::int64_t& delivery_ids() { return delivery_ids_; }
   Clock::time_point started() const { return started_; }
   // 40 random hex characters, new at every start: a client that sees it
   // change knows it talks to a different server (and its state may be gone).
@@ -146,6 +160,7 @@ class Engine {
   Config config_;
   Stats stats_;
   std::int64_t fencing_tokens_ = 0;
+  std::int64_t delivery_ids_ = 0;
   Clock::time_point started_ = Clock::now();
   std::string run_id_;
   // Names of the objects the running command created, undone if it fails.

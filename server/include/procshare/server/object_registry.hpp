@@ -2,7 +2,9 @@
 // Named objects: the server's one keyspace.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,8 +37,26 @@ class ObjectRegistry {
   const Map& all() const { return map_; }
   void clear();
 
+  // Objects of each type, kept as objects come and go (INFO objects).
+  const std::map<std::string_view, std::size_t>& counts_by_type() const { return by_type_; }
+
+  // SCAN's order: a 63-bit hash of the name, stable for the life of the
+  // process. scan() visits the objects whose hash is >= `cursor` in that
+  // order, `count` of them plus any that share the last one's hash (so the
+  // next cursor skips none), and returns the next cursor: 0 when done.
+  // O(log n + count), whatever the keyspace size.
+  static std::uint64_t scan_hash(std::string_view name);
+  std::uint64_t scan(std::uint64_t cursor, std::size_t count,
+                     const std::function<void(const Object&)>& visit) const;
+
  private:
+  void indexed(const std::string& name, const Object& obj);
+  void unindexed(const std::string& name, const Object& obj);
   Map map_;
+  // The objects in SCAN order; a name's hash collides with another's only by
+  // chance, so the object's address breaks ties.
+  std::set<std::pair<std::uint64_t, const Object*>> scan_order_;
+  std::map<std::string_view, std::size_t> by_type_;
   std::uint64_t next_anonymous_ = 1;
 };
 

@@ -51,6 +51,9 @@ class Session {
   std::size_t input_buffered = 0;
   // Being closed by the server (CLIENT KILL, evicted before authenticating).
   bool killed = false;
+  // CLIENT HEARTBEAT: silent (nothing received) this long, the connection is
+  // closed as dead, parked or not (0: never).
+  std::chrono::milliseconds heartbeat{0};
 
   // Replies waiting to be written. `out` always writes into `output`.
   std::string output;

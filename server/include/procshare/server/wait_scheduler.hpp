@@ -13,7 +13,8 @@
 //
 // Deadlines live here too: the transport asks next_deadline() when to wake
 // and calls expire_due(now); a connection knows nothing of its wait's
-// deadline.
+// deadline. The same index holds Alarms, the deadlines that are not waits
+// (a lease running out): one transport timer serves both.
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -25,6 +26,33 @@
 #include "procshare/server/wait_queue.hpp"
 
 namespace procshare::server {
+
+// A deadline that is not a wait: a queue item's or a lock's lease running
+// out, a NACKed item coming back after its delay. The object that owns it
+// arms it with its scheduler (one alarm per object is enough: it is armed at
+// the object's earliest deadline); when that time comes, expire_due() calls
+// on_due, which may arm it again, and then serves what it made ready (the
+// next waiter takes the freed lock or the item at once).
+class Alarm {
+ public:
+  explicit Alarm(std::function<void()> on_due) : on_due_(std::move(on_due)) {}
+  Alarm(const Alarm&) = delete;
+  Alarm& operator=(const Alarm&) = delete;
+  ~Alarm() { disarm(); }
+
+  // Fires at `when` (re-arms an armed alarm). A null scheduler (an object
+  // not attached to an engine, in a unit test) only remembers the time.
+  void arm(WaitScheduler* scheduler, Clock::time_point when);
+  void disarm();
+  bool armed() const { return scheduler_ != nullptr; }
+  Clock::time_point when() const { return when_; }
+
+ private:
+  friend class WaitScheduler;
+  std::function<void()> on_due_;
+  WaitScheduler* scheduler_ = nullptr;
+  Clock::time_point when_{};
+};
 
 class WaitScheduler {
  public:
@@ -49,10 +77,11 @@ class WaitScheduler {
   void run();
   bool has_ready() const { return !ready_.empty(); }
 
-  // The earliest deadline of a parked waiter, if any waits with one.
+  // The earliest deadline of a parked waiter or an alarm, if any.
   std::optional<Clock::time_point> next_deadline() const;
-  // Times out every waiter whose deadline is <= now, earliest first, then
-  // serves what that made ready. Returns how many waits ended.
+  // Fires every alarm due by `now`, then times out every waiter whose
+  // deadline is <= now, earliest first, then serves what that made ready.
+  // Returns how many waits ended.
   std::size_t expire_due(Clock::time_point now);
   // This waiter's deadline passes now, whatever it is (tests).
   bool expire(Waiter& w);
@@ -63,6 +92,7 @@ class WaitScheduler {
 
  private:
   friend class WaitQueue;
+  friend class Alarm;
   void ready(WaitQueue& q);
   void index(Waiter& w);
   void unindex(Waiter& w);
@@ -72,6 +102,7 @@ class WaitScheduler {
   std::vector<WaitQueue*> ready_;
   bool running_ = false;  // run() is never re-entered: the outer loop serves what is added
   std::set<std::pair<Clock::time_point, Waiter*>> deadlines_;
+  std::set<std::pair<Clock::time_point, Alarm*>> alarms_;
 };
 
 }  // namespace procshare::server
