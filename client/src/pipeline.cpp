@@ -23,6 +23,7 @@ Pipeline& Pipeline::add_args(std::span<const std::string_view> args) {
 void Pipeline::clear() {
   buffer_.clear();
   count_ = 0;
+  pending_.clear();
 }
 
 std::vector<protocol::Reply> Pipeline::execute() {
@@ -31,6 +32,7 @@ std::vector<protocol::Reply> Pipeline::execute() {
   replies.reserve(count_);
   const std::size_t n = count_;
   std::string bytes = std::move(buffer_);
+  auto pending = std::move(pending_);
   clear();
   client_.state().with_connection([&](Connection& c) {
     c.send_raw(bytes, n);
@@ -38,6 +40,11 @@ std::vector<protocol::Reply> Pipeline::execute() {
     for (std::size_t i = 0; i < n; ++i) replies.push_back(c.read());
     return 0;
   });
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    if (!pending[i]) continue;
+    pending[i]->reply = replies[i];
+    pending[i]->ready = true;
+  }
   return replies;
 }
 

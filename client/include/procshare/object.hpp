@@ -41,6 +41,10 @@ class DecodingScope {
 };
 }  // namespace detail
 
+namespace detail {
+struct ObjectAccess;
+}  // namespace detail
+
 class Object {
  public:
   const std::string& name() const { return name_; }
@@ -53,6 +57,7 @@ class Object {
   }
 
  protected:
+  friend struct detail::ObjectAccess;
   Object() = default;
   Object(Client client, std::string name, std::shared_ptr<detail::AnonRef> ref = nullptr)
       : client_(std::move(client)), name_(std::move(name)), ref_(std::move(ref)) {}
