@@ -1,4 +1,5 @@
-// Pipeline: RESP-encodes commands into one buffer and writes it at once.
+// Pipeline: RESP-encodes commands into one buffer; Connection::exchange
+// streams it to the server while reading the replies.
 #include "procshare/pipeline.hpp"
 
 #include "client_state.hpp"
@@ -35,9 +36,7 @@ std::vector<protocol::Reply> Pipeline::execute() {
   auto pending = std::move(pending_);
   clear();
   client_.state().with_connection([&](Connection& c) {
-    c.send_raw(bytes, n);
-    c.flush();
-    for (std::size_t i = 0; i < n; ++i) replies.push_back(c.read());
+    c.exchange(bytes, n, [&](protocol::Reply&& r) { replies.push_back(std::move(r)); });
     return 0;
   });
   for (std::size_t i = 0; i < pending.size(); ++i) {
