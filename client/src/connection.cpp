@@ -514,43 +514,117 @@ void Connection::flush() {
   out_.clear();
 }
 
+// The next complete reply already in in_ (a heartbeat's PONG skipped), or
+// false when more bytes are needed.
+bool Connection::parse_buffered(protocol::Reply& out) {
+  for (;;) {
+    std::string_view pending(in_.data() + in_pos_, in_.size() - in_pos_);
+    if (pending.empty()) return false;
+    protocol::Reply reply;
+    std::size_t consumed = 0;
+    std::string error;
+    auto status = parser_.parse(pending, &reply, &consumed, &error);
+    if (status == protocol::ReplyStatus::error) {
+      close();
+      throw ProtocolError("invalid reply from the server: " + error);
+    }
+    if (status != protocol::ReplyStatus::complete) return false;
+    in_pos_ += consumed;
+    if (in_pos_ == in_.size()) {
+      in_.clear();
+      in_pos_ = 0;
+    }
+    if (!pings_.empty() && pings_.front() == received_) {
+      // A heartbeat's PONG: not the reply anyone asked for.
+      pings_.erase(pings_.begin());
+      ++received_;
+      continue;
+    }
+    ++received_;
+    out = std::move(reply);
+    return true;
+  }
+}
+
+// Drops the consumed part of in_ so that it does not grow with every
+// pipelined reply.
+void Connection::compact_input() {
+  if (in_pos_ > 0) {
+    in_.erase(0, in_pos_);
+    in_pos_ = 0;
+  }
+}
+
+// A batch on a plain socket: writing it all before reading any reply makes
+// client and server take turns (the client blocks in send() while the server
+// parses, then the server idles while the client parses the replies), and
+// keeps a whole batch of requests and replies in buffers at once. Instead,
+// send what the socket takes without blocking, take the replies that have
+// arrived meanwhile, and wait only when neither can move: both sides work
+// at the same time and the buffers stay the size of the socket's.
+void Connection::exchange(std::string_view bytes, std::size_t commands,
+                          const std::function<void(protocol::Reply&&)>& on_reply) {
+  require_open();
+  if (ssl_) {  // OpenSSL's records make the byte-level interleaving moot
+    send_raw(bytes, commands);
+    for (std::size_t i = 0; i < commands; ++i) on_reply(read());
+    return;
+  }
+  if (!out_.empty()) flush();
+  sent_ += commands;
+  std::size_t done = 0;
+  std::size_t got = 0;
+  auto until = deadline();
+  protocol::Reply reply;
+  while (done < bytes.size()) {
+    bool moved = false;
+    ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+      last_sent_ = Clock::now();
+      moved = true;
+    } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      fail_io("cannot write to the server: " + errno_text(errno));
+    }
+    compact_input();
+    const std::size_t old = in_.size();
+    in_.resize(old + kReadChunk);
+    ssize_t r = ::recv(fd_, in_.data() + old, kReadChunk, MSG_DONTWAIT);
+    in_.resize(old + static_cast<std::size_t>(std::max<ssize_t>(r, 0)));
+    if (r == 0) fail_io("the server closed the connection");
+    if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      fail_io("cannot read from the server: " + errno_text(errno));
+    }
+    if (r > 0) moved = true;
+    while (got < commands && parse_buffered(reply)) {
+      on_reply(std::move(reply));
+      ++got;
+    }
+    if (moved) {
+      until = deadline();
+      continue;
+    }
+    // Neither way moved: wait for either.
+    int wait_ms = -1;
+    if (until != Clock::time_point::max()) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+      if (left.count() <= 0) fail_io("timed out waiting for the server");
+      wait_ms = static_cast<int>(std::min<std::int64_t>(left.count(), 1 << 30));
+    }
+    pollfd p{fd_, POLLIN | POLLOUT, 0};
+    if (::poll(&p, 1, wait_ms) == 0) fail_io("timed out waiting for the server");
+  }
+  for (; got < commands; ++got) on_reply(read());
+}
+
 protocol::Reply Connection::read() {
   if (!out_.empty()) flush();
   require_open();
   const auto until = deadline();
   for (;;) {
     protocol::Reply reply;
-    std::size_t consumed = 0;
-    std::string error;
-    std::string_view pending(in_.data() + in_pos_, in_.size() - in_pos_);
-    if (!pending.empty()) {
-      auto status = parser_.parse(pending, &reply, &consumed, &error);
-      if (status == protocol::ReplyStatus::complete) {
-        in_pos_ += consumed;
-        if (in_pos_ == in_.size()) {
-          in_.clear();
-          in_pos_ = 0;
-        }
-        if (!pings_.empty() && pings_.front() == received_) {
-          // A heartbeat's PONG: not the reply anyone asked for.
-          pings_.erase(pings_.begin());
-          ++received_;
-          continue;
-        }
-        ++received_;
-        return reply;
-      }
-      if (status == protocol::ReplyStatus::error) {
-        close();
-        throw ProtocolError("invalid reply from the server: " + error);
-      }
-    }
-    // Need more bytes: drop what was consumed so the buffer does not grow
-    // with every pipelined reply, then read.
-    if (in_pos_ > 0) {
-      in_.erase(0, in_pos_);
-      in_pos_ = 0;
-    }
+    if (parse_buffered(reply)) return reply;
+    compact_input();
     const std::size_t old = in_.size();
     if (ssl_) {
       in_.resize(old + kReadChunk);

@@ -1,4 +1,5 @@
-// Pipeline: RESP-encodes commands into one buffer and writes it at once.
+// Pipeline: RESP-encodes commands into one buffer; Connection::exchange
+// streams it to the server while reading the replies.
 #include "procshare/pipeline.hpp"
 
 #include "client_state.hpp"
@@ -23,6 +24,7 @@ Pipeline& Pipeline::add_args(std::span<const std::string_view> args) {
 void Pipeline::clear() {
   buffer_.clear();
   count_ = 0;
+  pending_.clear();
 }
 
 std::vector<protocol::Reply> Pipeline::execute() {
@@ -31,13 +33,17 @@ std::vector<protocol::Reply> Pipeline::execute() {
   replies.reserve(count_);
   const std::size_t n = count_;
   std::string bytes = std::move(buffer_);
+  auto pending = std::move(pending_);
   clear();
   client_.state().with_connection([&](Connection& c) {
-    c.send_raw(bytes, n);
-    c.flush();
-    for (std::size_t i = 0; i < n; ++i) replies.push_back(c.read());
+    c.exchange(bytes, n, [&](protocol::Reply&& r) { replies.push_back(std::move(r)); });
     return 0;
   });
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    if (!pending[i]) continue;
+    pending[i]->reply = replies[i];
+    pending[i]->ready = true;
+  }
   return replies;
 }
 

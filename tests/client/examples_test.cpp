@@ -65,5 +65,8 @@ TEST(Examples, TcpClientWithTheKey) {
 TEST(Examples, ReadmeForkDict) {
   expect_ok("readme_fork_dict", "hits = 4000");
 }
+TEST(Examples, ReadmeQuickstart) {
+  expect_ok("quickstart", "{'name': 'resize', 'steps': [2, 4]}");
+}
 
 }  // namespace

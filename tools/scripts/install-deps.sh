@@ -7,6 +7,10 @@ packages=(
   # build
   g++ cmake ninja-build pkg-config make
   libasio-dev libfmt-dev libssl-dev libedit-dev
+  # the C++ client's value encoding is typed JSON (docs/values.md)
+  nlohmann-json3-dev
+  # cpack -G DEB (dpkg-shlibdeps) for the package test
+  dpkg-dev
   # tests, fuzzing, micro-benchmarks, formatting
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev clang-format
   # Redis interoperability tests and the side-by-side benchmark

@@ -4,10 +4,10 @@
 // goes through codec<T>, so the element types a proxy accepts are exactly
 // the types with a codec.
 //
-// Built in: integers (decimal text, as the server's numeric commands read
-// them), bool ("1"/"0"), float/double (shortest text that reads back the
-// same value), std::string, and byte vectors (std::vector<std::byte>,
-// std::vector<std::uint8_t>, stored as raw bytes).
+// The standard types' codecs are the value encoding of docs/values.md
+// (values.hpp): integers, floats and strings plain, containers, optional,
+// variant, chrono, structs with PROCSHARE_FIELDS and shared objects as
+// tagged JSON.
 //
 // Customization point for your own types: either specialize the struct
 //
@@ -22,25 +22,17 @@
 //   Point procshare_decode(std::string_view bytes, procshare::tag<Point>);
 //
 // decode may throw procshare::ValueError for bytes it cannot read.
-#include <charconv>
 #include <concepts>
-#include <cstddef>
-#include <cstdint>
 #include <string>
 #include <string_view>
-#include <system_error>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "procshare/errors.hpp"
 #include "procshare/protocol/reply.hpp"
+#include "procshare/values.hpp"
 
 namespace procshare {
-
-// Selects the type to decode in procshare_decode overloads.
-template <class T>
-struct tag {};
 
 template <class T>
 concept adl_codable = requires(const T& v, std::string_view bytes) {
@@ -56,82 +48,6 @@ struct codec {
   // cannot be returned), since the class is instantiated to test codable<T>.
   static auto decode(std::string_view bytes) requires adl_codable<T> {
     return T(procshare_decode(bytes, tag<T>{}));
-  }
-};
-
-namespace detail {
-
-template <class T>
-concept number_int = std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char> &&
-                     !std::same_as<T, wchar_t> && !std::same_as<T, char8_t> &&
-                     !std::same_as<T, char16_t> && !std::same_as<T, char32_t>;
-
-[[noreturn]] void throw_not_a_number(std::string_view bytes, std::string_view what);
-
-}  // namespace detail
-
-template <detail::number_int T>
-struct codec<T> {
-  static std::string encode(T v) { return std::to_string(v); }
-  static T decode(std::string_view bytes) {
-    T v{};
-    auto [end, ec] = std::from_chars(bytes.data(), bytes.data() + bytes.size(), v);
-    if (ec != std::errc() || end != bytes.data() + bytes.size() || bytes.empty()) {
-      detail::throw_not_a_number(bytes, "an integer of the requested type");
-    }
-    return v;
-  }
-};
-
-template <>
-struct codec<bool> {
-  static std::string encode(bool v) { return v ? "1" : "0"; }
-  static bool decode(std::string_view bytes) {
-    if (bytes == "1" || bytes == "t" || bytes == "true") return true;
-    if (bytes == "0" || bytes == "f" || bytes == "false") return false;
-    detail::throw_not_a_number(bytes, "a boolean");
-  }
-};
-
-template <std::floating_point T>
-struct codec<T> {
-  // Shortest text that reads back the same value, always with a '.' or an
-  // exponent (2.0 -> "2.0", not "2"), so that every reader of
-  // docs/values.md sees a float, not an integer.
-  static std::string encode(T v) {
-    char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf - 2, v);
-    std::string_view s(buf, static_cast<std::size_t>(end - buf));
-    if (s.find_first_of(".eEn") == std::string_view::npos) {  // n: inf, nan
-      *end++ = '.';
-      *end++ = '0';
-    }
-    return std::string(buf, end);
-  }
-  static T decode(std::string_view bytes) {
-    T v{};
-    auto [end, ec] = std::from_chars(bytes.data(), bytes.data() + bytes.size(), v);
-    if (ec != std::errc() || end != bytes.data() + bytes.size() || bytes.empty()) {
-      detail::throw_not_a_number(bytes, "a floating-point number");
-    }
-    return v;
-  }
-};
-
-template <>
-struct codec<std::string> {
-  static std::string encode(const std::string& v) { return v; }
-  static std::string decode(std::string_view bytes) { return std::string(bytes); }
-};
-
-template <class B>
-requires(std::same_as<B, std::byte> || std::same_as<B, std::uint8_t>) struct codec<std::vector<B>> {
-  static std::string encode(const std::vector<B>& v) {
-    return std::string(reinterpret_cast<const char*>(v.data()), v.size());
-  }
-  static std::vector<B> decode(std::string_view bytes) {
-    const B* p = reinterpret_cast<const B*>(bytes.data());
-    return std::vector<B>(p, p + bytes.size());
   }
 };
 

@@ -10,6 +10,7 @@
 // further call throws ConnectionError.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <span>
@@ -92,6 +93,11 @@ class Connection {
   void flush();
   // The next reply (flushes first).
   protocol::Reply read();
+  // Sends a batch of `commands` requests and hands each reply to on_reply,
+  // in order, reading replies while the batch is still being written (so
+  // that a batch of any size streams; Pipeline::execute).
+  void exchange(std::string_view bytes, std::size_t commands,
+                const std::function<void(protocol::Reply&&)>& on_reply);
 
   bool is_open() const { return fd_ >= 0; }
   bool is_tls() const { return ssl_ != nullptr; }
@@ -129,6 +135,8 @@ class Connection {
                      std::chrono::steady_clock::time_point deadline);
   void handshake(std::string_view key);
   void require_open() const;
+  bool parse_buffered(protocol::Reply& out);
+  void compact_input();
   // Sends a PING whose reply read() drops (while waiting for another reply).
   void send_heartbeat();
   // Waits until fd is readable/writable or the I/O deadline passes.

@@ -24,11 +24,13 @@ namespace procshare {
 template <codable K, codable V>
 class Dict : public Object {
  public:
+  static constexpr std::string_view type_name = "dict";
   // `d[k]`: reads and writes one key. Holds a pointer to its Dict, so it must
   // not outlive it (use it within the expression, as with std::map).
-  class Ref {
+  class Ref : public detail::ElementRef<Ref, V> {
    public:
     Ref(const Dict* dict, K key) : dict_(dict), key_(std::move(key)) {}
+    Ref(const Ref&) = default;
     Ref& operator=(const V& v) {
       dict_->set(key_, v);
       return *this;
@@ -73,13 +75,13 @@ class Dict : public Object {
   std::optional<V> get(const K& key) const {
     protocol::Reply r = cmd_raw("DICT.GET", key);
     if (r.is_error() && r.error_code() == "KEYERROR") return std::nullopt;
-    return decode<V>(r);
+    return dec<V>(r);
   }
   V get(const K& key, const V& fallback) const {
-    return decode<V>(cmd("DICT.GET", key, "DEFAULT", fallback));
+    return dec<V>(cmd("DICT.GET", key, "DEFAULT", fallback));
   }
   // The value; KeyError when the key is missing.
-  V at(const K& key) const { return decode<V>(cmd("DICT.GET", key)); }
+  V at(const K& key) const { return dec<V>(cmd("DICT.GET", key)); }
   bool contains(const K& key) const { return cmd("DICT.HAS", key).integer != 0; }
   std::size_t size() const { return static_cast<std::size_t>(cmd("DICT.LEN").integer); }
   bool empty() const { return size() == 0; }
@@ -91,19 +93,19 @@ class Dict : public Object {
     return true;
   }
   // Removes key and returns its value; KeyError when missing.
-  V pop(const K& key) const { return decode<V>(cmd("DICT.POP", key)); }
+  V pop(const K& key) const { return dec<V>(cmd("DICT.POP", key)); }
   V pop(const K& key, const V& fallback) const {
-    return decode<V>(cmd("DICT.POP", key, "DEFAULT", fallback));
+    return dec<V>(cmd("DICT.POP", key, "DEFAULT", fallback));
   }
   // Removes and returns the last inserted item (LIFO); KeyError when empty.
   std::pair<K, V> popitem() const {
     protocol::Reply r = cmd("DICT.POPITEM");
     if (r.elements.size() != 2) throw ProtocolError("DICT.POPITEM: expected two elements");
-    return {decode<K>(r.elements[0]), decode<V>(r.elements[1])};
+    return {dec<K>(r.elements[0]), dec<V>(r.elements[1])};
   }
   // The value of key, set to `value` first if missing.
   V setdefault(const K& key, const V& value) const {
-    return decode<V>(cmd("DICT.SETDEFAULT", key, value));
+    return dec<V>(cmd("DICT.SETDEFAULT", key, value));
   }
   // Sets every pair of `items` in one command; returns how many keys were new.
   template <std::ranges::input_range R>
@@ -127,24 +129,49 @@ class Dict : public Object {
   // returns the new value.
   V incr(const K& key, V by = 1) const requires std::integral<V> || std::floating_point<V> {
     if constexpr (std::integral<V>) {
-      return decode<V>(cmd("DICT.INCRBY", key, static_cast<std::int64_t>(by)));
+      return dec<V>(cmd("DICT.INCRBY", key, static_cast<std::int64_t>(by)));
     } else {
-      return decode<V>(cmd("DICT.INCRBYFLOAT", key, static_cast<double>(by)));
+      return dec<V>(cmd("DICT.INCRBYFLOAT", key, static_cast<double>(by)));
     }
   }
 
   // Snapshots, each taken by one command.
-  std::vector<K> keys() const { return detail::decode_all<K>(cmd("DICT.KEYS")); }
-  std::vector<V> values() const { return detail::decode_all<V>(cmd("DICT.VALUES")); }
+  std::vector<K> keys() const { return dec_all<K>(cmd("DICT.KEYS")); }
+  std::vector<V> values() const { return dec_all<V>(cmd("DICT.VALUES")); }
   std::vector<std::pair<K, V>> items() const {
     protocol::Reply r = cmd("DICT.ITEMS");
     std::vector<std::pair<K, V>> out;
     out.reserve(r.elements.size() / 2);
     for (std::size_t i = 0; i + 1 < r.elements.size(); i += 2) {
-      out.emplace_back(decode<K>(r.elements[i]), decode<V>(r.elements[i + 1]));
+      out.emplace_back(dec<K>(r.elements[i]), dec<V>(r.elements[i + 1]));
     }
     return out;
   }
+  // `for (const auto& [k, v] : d)`: the items of a snapshot taken by one
+  // command (DICT.ITEMS) when the loop starts, in insertion order.
+  using value_type = std::pair<K, V>;
+  using iterator = detail::BatchIterator<value_type>;
+  iterator begin() const {
+    return iterator([self = *this](std::int64_t&, std::vector<value_type>& out) {
+      out = self.items();
+      return false;
+    });
+  }
+  std::default_sentinel_t end() const { return {}; }
+  // As Python prints a dict: {'a': 1, 'b': [1, 2]}.
+  void procshare_repr(std::string& out) const {
+    out += '{';
+    bool first = true;
+    for (const auto& [k, v] : items()) {
+      if (!first) out += ", ";
+      first = false;
+      repr_to(out, k);
+      out += ": ";
+      repr_to(out, v);
+    }
+    out += '}';
+  }
+
   // A snapshot as any map type: `d.copy()` is a std::map<K, V>.
   template <class Map = std::map<K, V>>
   Map copy() const {

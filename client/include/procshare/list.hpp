@@ -13,10 +13,12 @@ namespace procshare {
 template <codable T>
 class List : public Object {
  public:
+  static constexpr std::string_view type_name = "list";
   // `l[i]`: reads and writes one element. Must not outlive its List.
-  class Ref {
+  class Ref : public detail::ElementRef<Ref, T> {
    public:
     Ref(const List* list, std::int64_t index) : list_(list), index_(index) {}
+    Ref(const Ref&) = default;
     Ref& operator=(const T& v) {
       list_->set(index_, v);
       return *this;
@@ -56,20 +58,18 @@ class List : public Object {
   // Inserts before index (clamped, as Python's list.insert).
   void insert(std::int64_t index, const T& v) const { cmd("LIST.INSERT", index, v); }
   // Removes and returns the element at index (the last by default).
-  T pop(std::int64_t index = -1) const { return decode<T>(cmd("LIST.POP", index)); }
-  T at(std::int64_t index) const { return decode<T>(cmd("LIST.GET", index)); }
+  T pop(std::int64_t index = -1) const { return dec<T>(cmd("LIST.POP", index)); }
+  T at(std::int64_t index) const { return dec<T>(cmd("LIST.GET", index)); }
   void set(std::int64_t index, const T& v) const { cmd("LIST.SET", index, v); }
   void erase(std::int64_t index) const { cmd("LIST.DEL", index); }
   std::size_t size() const { return length(cmd("LIST.LEN")); }
   bool empty() const { return size() == 0; }
   // A snapshot of the slice [start, stop).
   std::vector<T> range(std::int64_t start, std::int64_t stop) const {
-    return detail::decode_all<T>(cmd("LIST.RANGE", start, stop));
+    return dec_all<T>(cmd("LIST.RANGE", start, stop));
   }
   // A snapshot of the whole list.
-  std::vector<T> to_vector() const {
-    return detail::decode_all<T>(cmd("LIST.RANGE", "0", detail::kSliceEnd));
-  }
+  std::vector<T> to_vector() const { return dec_all<T>(cmd("LIST.RANGE", "0", detail::kSliceEnd)); }
   // The index of the first element equal to v; ValueError when absent.
   std::int64_t index(const T& v) const { return cmd("LIST.INDEX", v).integer; }
   std::size_t count(const T& v) const { return length(cmd("LIST.COUNT", v)); }
@@ -86,6 +86,23 @@ class List : public Object {
     client_.call(args);
   }
   void clear() const { cmd("LIST.CLEAR"); }
+
+  // `for (const T& v : l)`: reads the list in slices of kBatch elements, one
+  // command each (LIST.RANGE), as Python iterates a list by index: elements
+  // inserted or removed by others meanwhile may shift what is seen.
+  static constexpr std::int64_t kBatch = 1000;
+  using value_type = T;
+  using iterator = detail::BatchIterator<T>;
+  iterator begin() const {
+    return iterator([self = *this](std::int64_t& start, std::vector<T>& out) {
+      out = self.range(start, start + kBatch);
+      start += kBatch;
+      return static_cast<std::int64_t>(out.size()) == kBatch;
+    });
+  }
+  std::default_sentinel_t end() const { return {}; }
+  // As Python prints a list: [1, 2, 3].
+  void procshare_repr(std::string& out) const { print::seq_repr(out, to_vector(), '[', ']'); }
 
  private:
   static std::size_t length(const protocol::Reply& r) {

@@ -14,7 +14,9 @@
 #include "procshare/manager.hpp"     // IWYU pragma: export
 #include "procshare/namespace.hpp"   // IWYU pragma: export
 #include "procshare/pipeline.hpp"    // IWYU pragma: export
+#include "procshare/print.hpp"       // IWYU pragma: export
 #include "procshare/queue.hpp"       // IWYU pragma: export
 #include "procshare/semaphore.hpp"   // IWYU pragma: export
 #include "procshare/set.hpp"         // IWYU pragma: export
 #include "procshare/value.hpp"       // IWYU pragma: export
+#include "procshare/values.hpp"      // IWYU pragma: export

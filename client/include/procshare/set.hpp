@@ -11,6 +11,7 @@ namespace procshare {
 template <codable T>
 class Set : public Object {
  public:
+  static constexpr std::string_view type_name = "set";
   Set() = default;
   Set(Client client, std::string name, std::shared_ptr<detail::AnonRef> ref = nullptr)
       : Object(std::move(client), std::move(name), std::move(ref)) {}
@@ -38,10 +39,31 @@ class Set : public Object {
   std::size_t size() const { return static_cast<std::size_t>(cmd("SET.LEN").integer); }
   bool empty() const { return size() == 0; }
   // A snapshot of the members, in no particular order.
-  std::vector<T> members() const { return detail::decode_all<T>(cmd("SET.MEMBERS")); }
+  std::vector<T> members() const { return dec_all<T>(cmd("SET.MEMBERS")); }
   // Removes and returns some member; KeyError when empty.
-  T pop() const { return decode<T>(cmd("SET.POP")); }
+  T pop() const { return dec<T>(cmd("SET.POP")); }
   void clear() const { cmd("SET.CLEAR"); }
+
+  // `for (const T& v : s)`: the members of a snapshot taken by one command
+  // (SET.MEMBERS) when the loop starts.
+  using value_type = T;
+  using iterator = detail::BatchIterator<T>;
+  iterator begin() const {
+    return iterator([self = *this](std::int64_t&, std::vector<T>& out) {
+      out = self.members();
+      return false;
+    });
+  }
+  std::default_sentinel_t end() const { return {}; }
+  // As Python prints a set: {1, 2, 3}, or set() when empty.
+  void procshare_repr(std::string& out) const {
+    auto m = members();
+    if (m.empty()) {
+      out += "set()";
+    } else {
+      print::seq_repr(out, m, '{', '}');
+    }
+  }
 
  private:
   template <class R>

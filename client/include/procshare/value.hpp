@@ -31,17 +31,28 @@ constexpr std::string_view elem_type() {
 }
 template <class T>
 concept arithmetic_value = number_int<T> || std::floating_point<T>;
+// A bool on an int-typed value or array is stored as 1/0 (the server checks
+// every value it stores), not as the tagged JSON `true` of a dict value.
+template <class T>
+decltype(auto) typed_arg(const T& v) {
+  if constexpr (std::same_as<T, bool>) {
+    return static_cast<int>(v);
+  } else {
+    return (v);
+  }
+}
 }  // namespace detail
 
 template <codable T>
 class Value : public Object {
  public:
+  static constexpr std::string_view type_name = "value";
   Value() = default;
   Value(Client client, std::string name, std::shared_ptr<detail::AnonRef> ref = nullptr)
       : Object(std::move(client), std::move(name), std::move(ref)) {}
 
-  T get() const { return decode<T>(cmd("VALUE.GET")); }
-  void set(const T& v) const { cmd("VALUE.SET", v); }
+  T get() const { return dec<T>(cmd("VALUE.GET")); }
+  void set(const T& v) const { cmd("VALUE.SET", detail::typed_arg(v)); }
   operator T() const { return get(); }  // NOLINT: implicit, as Python's value.value
   Value& operator=(const T& v) {
     set(v);
@@ -50,9 +61,9 @@ class Value : public Object {
   // Adds `by` atomically; returns the new value.
   T incr(T by = 1) const requires detail::arithmetic_value<T> {
     if constexpr (std::integral<T>) {
-      return decode<T>(cmd("VALUE.INCRBY", static_cast<std::int64_t>(by)));
+      return dec<T>(cmd("VALUE.INCRBY", static_cast<std::int64_t>(by)));
     } else {
-      return decode<T>(cmd("VALUE.INCRBYFLOAT", static_cast<double>(by)));
+      return dec<T>(cmd("VALUE.INCRBYFLOAT", static_cast<double>(by)));
     }
   }
   const Value& operator+=(T by) const requires detail::arithmetic_value<T> {
@@ -67,19 +78,27 @@ class Value : public Object {
     incr(1);
     return *this;
   }
+  // As Python prints a shared Value: Value(5).
+  void procshare_repr(std::string& out) const {
+    out += "Value(";
+    repr_to(out, get());
+    out += ')';
+  }
   // Sets `desired` if the value is `expected` (compared as stored); true if
   // it did.
   bool compare_exchange(const T& expected, const T& desired) const {
-    return cmd("VALUE.CAS", expected, desired).integer != 0;
+    return cmd("VALUE.CAS", detail::typed_arg(expected), detail::typed_arg(desired)).integer != 0;
   }
 };
 
 template <codable T>
 class Array : public Object {
  public:
-  class Ref {
+  static constexpr std::string_view type_name = "array";
+  class Ref : public detail::ElementRef<Ref, T> {
    public:
     Ref(const Array* array, std::int64_t index) : array_(array), index_(index) {}
+    Ref(const Ref&) = default;
     Ref& operator=(const T& v) {
       array_->set(index_, v);
       return *this;
@@ -102,19 +121,21 @@ class Array : public Object {
       : Object(std::move(client), std::move(name), std::move(ref)) {}
 
   Ref operator[](std::int64_t index) const { return Ref(this, index); }
-  T at(std::int64_t index) const { return decode<T>(cmd("ARRAY.GET", index)); }
-  void set(std::int64_t index, const T& v) const { cmd("ARRAY.SET", index, v); }
+  T at(std::int64_t index) const { return dec<T>(cmd("ARRAY.GET", index)); }
+  void set(std::int64_t index, const T& v) const { cmd("ARRAY.SET", index, detail::typed_arg(v)); }
   std::size_t size() const { return static_cast<std::size_t>(cmd("ARRAY.LEN").integer); }
   std::vector<T> range(std::int64_t start, std::int64_t stop) const {
-    return detail::decode_all<T>(cmd("ARRAY.RANGE", start, stop));
+    return dec_all<T>(cmd("ARRAY.RANGE", start, stop));
   }
   // A snapshot of every element.
   std::vector<T> to_vector() const {
-    return detail::decode_all<T>(cmd("ARRAY.RANGE", "0", detail::kSliceEnd));
+    return dec_all<T>(cmd("ARRAY.RANGE", "0", detail::kSliceEnd));
   }
+  // As Python prints a shared array's elements: [1, 2, 3].
+  void procshare_repr(std::string& out) const { print::seq_repr(out, to_vector(), '[', ']'); }
   // Adds `by` to element index atomically; returns the new value.
   T incr(std::int64_t index, T by = 1) const requires detail::arithmetic_value<T> {
-    return decode<T>(cmd("ARRAY.INCRBY", index, by));
+    return dec<T>(cmd("ARRAY.INCRBY", index, by));
   }
 };
 
@@ -125,7 +146,7 @@ std::vector<std::string> value_options(const T& initial) {
   // INIT is not part of a value's identity (CREATE ... EXISTOK opens an
   // existing value whatever it holds), so it is always safe to send.
   o.push_back("INIT");
-  o.push_back(encode(initial));
+  o.push_back(encode(typed_arg(initial)));
   return o;
 }
 template <class T>
@@ -136,7 +157,7 @@ std::vector<std::string> array_init_options(const std::vector<T>& initial) {
     return o;
   }
   o.push_back("INIT");
-  for (const auto& v : initial) o.push_back(encode(v));
+  for (const auto& v : initial) o.push_back(encode(typed_arg(v)));
   return o;
 }
 }  // namespace detail
