@@ -31,7 +31,7 @@ struct TlsConfig {
 
 struct Config {
   std::optional<std::string> unix_path = std::string("/tmp/procshare.sock");
-  std::vector<std::string> tcp;  // "host:port"; default 127.0.0.1:7379 unless --no-tcp
+  std::vector<std::string> tcp;  // "host:port" (--tcp); none by default
   bool no_tcp = false;
   std::optional<std::string> authkey;
   protocol::Limits limits;
@@ -49,6 +49,8 @@ struct Config {
   int tcp_keepalive = 15;                   // seconds idle before probes; 0 = off
   TlsConfig tls;
   std::string loglevel = "notice";
+  std::optional<std::string> private_dir;  // --private-dir: removed at exit (Managers)
+  std::optional<std::string> gen_authkey;  // --gen-authkey FILE: write a key there, exit
   bool help = false;
   bool version = false;
 };
