@@ -20,7 +20,8 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# Runs the server with its defaults: /tmp/procshare.sock and 127.0.0.1:7379.
+# Runs the server with its defaults: the Unix socket /tmp/procshare.sock (mode
+# 0600) only; TCP needs --tcp HOST:PORT.
 run: build
 	exec $(BUILD)/server/procshare-server
 

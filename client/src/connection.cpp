@@ -179,7 +179,14 @@ std::optional<std::string> resolve_authkey(const ConnectOptions& opts) {
     if (!key) throw AuthError(error);  // it names the file and the reason
     return key;
   }
-  if (const char* env = std::getenv("PROCSHARE_AUTHKEY")) return std::string(env);
+  if (const char* env = std::getenv("PROCSHARE_AUTHKEY")) {
+    // Set but empty is a mistake (a variable that expanded to nothing), not "no key".
+    if (!*env) {
+      throw AuthError(
+          "PROCSHARE_AUTHKEY is set but empty: unset it for no key, or set the server's key");
+    }
+    return std::string(env);
+  }
   return std::nullopt;
 }
 

@@ -196,7 +196,10 @@ Manager::~Manager() {
 void Manager::start(const ManagerOptions& options) {
   const std::string binary = find_server(options.server);
   authkey_ = options.authkey ? *options.authkey : protocol::auth::random_nonce_hex();
-  if (authkey_.empty()) throw Error("MANAGER", "the authkey must not be empty");
+  if (auto problem = protocol::auth::key_problem(authkey_, "ManagerOptions::authkey");
+      !problem.empty()) {
+    throw Error("MANAGER", problem);  // the server would refuse it
+  }
 
   const char* tmp = std::getenv("TMPDIR");
   std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/procshare-manager-XXXXXX";
@@ -208,7 +211,9 @@ void Manager::start(const ManagerOptions& options) {
   own_log_ = !options.log_file;
   log_path_ = options.log_file ? *options.log_file : dir_ + "/server.log";
 
-  std::vector<std::string> argv{binary, "--unix", socket_path_};
+  // --private-dir: the server removes the directory when it exits, even if
+  // this process was SIGKILLed (the keeper's death sends the server SIGTERM).
+  std::vector<std::string> argv{binary, "--unix", socket_path_, "--private-dir", dir_};
   if (options.tcp) {
     argv.insert(argv.end(), {"--tcp", *options.tcp});
   } else {

@@ -127,4 +127,22 @@ std::optional<std::string> read_key_file(const std::string& path, std::string* e
   return key;
 }
 
+std::string key_problem(std::string_view key, std::string_view origin) {
+  if (key.empty()) {
+    return std::string(origin) +
+           ": the key is empty (unset the variable or give a key of at least 16 bytes, e.g. "
+           "made by procshare-server --gen-authkey FILE)";
+  }
+  if (key.size() < kMinKeyBytes) {
+    return std::string(origin) + ": the key is " + std::to_string(key.size()) +
+           " bytes; at least " + std::to_string(kMinKeyBytes) +
+           " are needed (procshare-server --gen-authkey FILE makes one)";
+  }
+  return {};
+}
+
+std::string random_key_text() {
+  return random_nonce_hex();
+}
+
 }  // namespace procshare::protocol::auth

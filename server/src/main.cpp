@@ -5,8 +5,16 @@
 #include <sys/resource.h>
 #include <asio.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+
+#include "procshare/protocol/handshake.hpp"
 
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/config.hpp"
@@ -46,6 +54,40 @@ void fit_maxclients_to_fd_limit(Config& config) {
   }
 }
 
+// --gen-authkey FILE: a fresh key, created 0600 and never over an existing
+// file (O_EXCL), so a typo cannot replace the key every client uses.
+int write_new_key_file(const std::string& path) {
+  const std::string key = procshare::protocol::auth::random_key_text() + "\n";
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    fmt::print(stderr, "procshare-server: --gen-authkey {}: {}{}\n", path, std::strerror(errno),
+               errno == EEXIST ? " (not overwriting an existing file)" : "");
+    return 1;
+  }
+  ::fchmod(fd, 0600);  // whatever the umask
+  bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size());
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) {
+    fmt::print(stderr, "procshare-server: --gen-authkey {}: write failed\n", path);
+    ::unlink(path.c_str());
+    return 1;
+  }
+  fmt::print("wrote a new authkey to {} (mode 0600); start the server with --authkey-file {}\n",
+             path, path);
+  return 0;
+}
+
+// --private-dir: what a Manager put there, then the directory, so that a
+// Manager killed with SIGKILL (which sends this server SIGTERM through its
+// parent-death signal) leaves nothing behind. Only these names: the flag
+// must not be able to delete anything else.
+void remove_private_dir(const std::string& dir) {
+  for (const char* name : {"procshare.sock", "authkey", "server.log"}) {
+    ::unlink((dir + "/" + name).c_str());
+  }
+  ::rmdir(dir.c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,6 +106,7 @@ int main(int argc, char** argv) {
     fmt::print("procshare-server {}\n", kVersion);
     return 0;
   }
+  if (config.gen_authkey) return write_new_key_file(*config.gen_authkey);
   log::Level level = log::Level::notice;
   log::parse_level(config.loglevel, &level);
   log::set_level(level);
@@ -91,7 +134,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   log::notice("procshare-server {} ready (pid {}, {})", kVersion, ::getpid(),
-              config.authkey ? "authkey required" : "protected mode: local clients only");
+              config.authkey ? "authkey required" : "no authkey: local clients only");
 
   // Stop = close listeners and let connections finish; a guard timer makes
   // sure a stuck peer cannot keep the process alive.
@@ -138,5 +181,6 @@ int main(int argc, char** argv) {
   };
   io.run();
   log::notice("bye");
+  if (config.private_dir) remove_private_dir(*config.private_dir);
   return 0;
 }

@@ -85,6 +85,20 @@ TEST_F(ConnectionTest, KeyFromFileAndFromEnvironment) {
   EXPECT_EQ(c.ping(), "PONG");
 }
 
+// Set but empty is a mistake, not "no key" (issue 12).
+TEST_F(ConnectionTest, AnEmptyEnvironmentKeyIsAnError) {
+  ::setenv("PROCSHARE_AUTHKEY", "", 1);
+  try {
+    Connection::open(unix_address(), {});
+    ::unsetenv("PROCSHARE_AUTHKEY");
+    FAIL() << "connected with PROCSHARE_AUTHKEY set to nothing";
+  } catch (const AuthError& e) {
+    EXPECT_NE(std::string(e.what()).find("PROCSHARE_AUTHKEY is set but empty"), std::string::npos)
+        << e.what();
+  }
+  ::unsetenv("PROCSHARE_AUTHKEY");
+}
+
 TEST_F(ConnectionTest, Resp3AndClientName) {
   ConnectOptions o = options();
   o.resp = 3;
@@ -194,7 +208,7 @@ TEST(FakeServers, AServerThatCannotProveTheKeyIsRefused) {
     FakeServer::read_until(fd, "never");
   });
   ConnectOptions o;
-  o.authkey = "secret";
+  o.authkey = "secret-0123456789";
   o.connect_timeout = 5s;
   try {
     Connection::open(fake.address(), o);
@@ -212,21 +226,21 @@ TEST(FakeServers, AServerThatSaysOkToEverythingIsRefused) {
     FakeServer::read_until(fd, "never");
   });
   ConnectOptions o;
-  o.authkey = "secret";
+  o.authkey = "secret-0123456789";
   EXPECT_THROW(Connection::open(fake.address(), o), AuthError);
 }
 
 TEST(FakeServers, AServerWithoutAKeyIsRefusedWhenWeHaveOne) {
   ServerProcess keyless(ServerProcess::Options{.tcp = false});
   ConnectOptions o;
-  o.authkey = "secret";
+  o.authkey = "secret-0123456789";
   EXPECT_THROW(Connection::open(Address::unix_socket(keyless.unix_path()), o), AuthError);
 }
 
 TEST(FakeServers, ASilentServerTimesOutTheHandshake) {
   FakeServer fake([&](int fd) { FakeServer::read_until(fd, "never"); });
   ConnectOptions o;
-  o.authkey = "secret";
+  o.authkey = "secret-0123456789";
   o.connect_timeout = 300ms;
   auto start = std::chrono::steady_clock::now();
   EXPECT_THROW(Connection::open(fake.address(), o), ConnectionError);

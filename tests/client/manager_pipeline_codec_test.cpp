@@ -3,6 +3,8 @@
 #include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -49,6 +51,40 @@ TEST(ManagerTest, StartsAPrivateServerAndLeavesNothingBehind) {
   EXPECT_TRUE(process_gone(pid));
   EXPECT_FALSE(std::filesystem::exists(socket));
   EXPECT_FALSE(std::filesystem::exists(dir));
+}
+
+// The owner SIGKILLed: no destructor runs, yet the server (SIGTERM through
+// its parent-death signal) exits and removes the private directory with its
+// server.log (--private-dir).
+TEST(ManagerTest, AKilledOwnerLeavesNoPrivateDirectory) {
+  int report[2];
+  ASSERT_EQ(::pipe(report), 0);
+  pid_t owner = ::fork();
+  ASSERT_GE(owner, 0);
+  if (owner == 0) {
+    ::close(report[0]);
+    try {
+      Manager m(manager_options());
+      std::string line = std::to_string(m.server_pid()) + " " + m.socket_path() + "\n";
+      (void)!::write(report[1], line.data(), line.size());
+      ::pause();  // until SIGKILL
+    } catch (...) {
+    }
+    ::_exit(1);
+  }
+  ::close(report[1]);
+  std::string line;
+  char ch;
+  while (::read(report[0], &ch, 1) == 1 && ch != '\n') line += ch;
+  ::close(report[0]);
+  auto space = line.find(' ');
+  ASSERT_NE(space, std::string::npos) << "the owner could not start a Manager: '" << line << "'";
+  const std::filesystem::path dir = std::filesystem::path(line.substr(space + 1)).parent_path();
+  ASSERT_TRUE(std::filesystem::exists(dir / "server.log"));
+  ::kill(owner, SIGKILL);
+  int status = 0;
+  ::waitpid(owner, &status, 0);
+  EXPECT_TRUE(wait_until([&] { return !std::filesystem::exists(dir); }, 20s)) << dir;
 }
 
 TEST(ManagerTest, CleansUpWhenTheScopeThrows) {

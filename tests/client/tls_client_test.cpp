@@ -75,11 +75,11 @@ TEST(TlsClient, ProxiesWorkOverTlsWithAClientCertificate) {
 
 TEST(TlsClient, AuthkeyHandshakeRunsInsideTls) {
   REQUIRE_OPENSSL();
-  ServerProcess server = tls_server({"--tls-auth-clients", "optional"}, "inner key");
+  ServerProcess server = tls_server({"--tls-auth-clients", "optional"}, "inner key 0123456789");
   ConnectOptions o = tls_options();
   o.tls.cert_file.clear();
   o.tls.key_file.clear();
-  o.authkey = std::string("inner key");
+  o.authkey = std::string("inner key 0123456789");
   Connection c = Connection::open(Address::parse(address(server)), o);
   EXPECT_EQ(c.call({"VALUE.SET", "v", "1"}).str, "OK");
 }

@@ -382,7 +382,7 @@ TEST(Security, ProtectedModeRefusesANetworkAddressWithoutAKey) {
 }
 
 TEST(Security, AuthkeyFileMustBePrivate) {
-  std::string open_file = write_key_file("sekrit\n", 0644);
+  std::string open_file = write_key_file("sekrit-0123456789\n", 0644);
   Exit e =
       run_server_to_exit({"--unix", temp_path("sock"), "--no-tcp", "--authkey-file", open_file});
   EXPECT_NE(e.status, 0);
@@ -397,7 +397,9 @@ TEST(Security, AuthkeyFileMustBePrivate) {
 
   // 0600 is accepted; one trailing newline is the editor's and is stripped, once.
   for (auto [contents, key] : std::vector<std::pair<std::string, std::string>>{
-           {"sekrit\n", "sekrit"}, {"sekrit", "sekrit"}, {"sekrit\n\n", "sekrit\n"}}) {
+           {"sekrit-0123456789\n", "sekrit-0123456789"},
+           {"sekrit-0123456789", "sekrit-0123456789"},
+           {"sekrit-0123456789\n\n", "sekrit-0123456789\n"}}) {
     std::string path = write_key_file(contents, 0600);
     ServerProcess::Options o;
     o.tcp = false;
@@ -405,8 +407,8 @@ TEST(Security, AuthkeyFileMustBePrivate) {
     ServerProcess server(o);
     auto c = RawClient::unix_socket(server.unix_path());
     EXPECT_TRUE(is_error(c.call({"OBJECTS"}), "NOAUTH"));
-    if (key != "sekrit") {
-      EXPECT_TRUE(is_error(c.call({"AUTH", "sekrit"}), "WRONGPASS"));
+    if (key != "sekrit-0123456789") {
+      EXPECT_TRUE(is_error(c.call({"AUTH", "sekrit-0123456789"}), "WRONGPASS"));
     }
     EXPECT_EQ(c.call({"AUTH", key}).str, "OK") << "file contents '" << contents << "'";
     ::unlink(path.c_str());

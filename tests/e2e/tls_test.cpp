@@ -278,34 +278,34 @@ class Relay {
 
 TEST(Tls, ManInTheMiddleSeesOnlyCiphertextAndCannotInject) {
   REQUIRE_OPENSSL();
-  ServerProcess server = tls_server({}, "mitm test key");
+  ServerProcess server = tls_server({}, "mitm test key 0123456789");
   Relay relay(server.tcp_port());
   RawClient c = RawClient::tls(relay.port(), good_client());
   const std::string secret = "attack at dawn, value 0xC0FFEE";
   ASSERT_EQ(c.call({"VALUE.SET", "plans", secret}).str, "OK");
   ASSERT_EQ(c.call({"VALUE.GET", "plans"}).str, secret);
   // Plain AUTH over TLS is accepted from any address: it travels encrypted.
-  EXPECT_EQ(c.call({"AUTH", "mitm test key"}).str, "OK");
+  EXPECT_EQ(c.call({"AUTH", "mitm test key 0123456789"}).str, "OK");
   const std::string seen = relay.seen();
   EXPECT_GT(seen.size(), 200u);
   EXPECT_EQ(seen.find(secret), std::string::npos);
   EXPECT_EQ(seen.find("plans"), std::string::npos);
   EXPECT_EQ(seen.find("VALUE.SET"), std::string::npos);
-  EXPECT_EQ(seen.find("mitm test key"), std::string::npos);
+  EXPECT_EQ(seen.find("mitm test key 0123456789"), std::string::npos);
 
   // A command spliced into the client's stream is not executed: the record
   // does not authenticate, and the server tears the connection down.
   relay.inject("*3\r\n$9\r\nVALUE.SET\r\n$5\r\nplans\r\n$6\r\nHACKED\r\n");
   EXPECT_TRUE(c.closed_by_peer(5s));
   auto u = RawClient::unix_socket(server.unix_path());
-  ASSERT_EQ(u.call({"AUTH", "mitm test key"}).str, "OK");
+  ASSERT_EQ(u.call({"AUTH", "mitm test key 0123456789"}).str, "OK");
   EXPECT_EQ(u.call({"VALUE.GET", "plans"}).str, secret);
   EXPECT_EQ(server.terminate(), 0) << server.log();
 }
 
 TEST(Tls, VerifiedClientCertificateStandsInForTheAuthkey) {
   REQUIRE_OPENSSL();
-  ServerProcess server = tls_server({"--tls-auth-clients", "optional"}, "cert or key");
+  ServerProcess server = tls_server({"--tls-auth-clients", "optional"}, "cert or key 0123456789");
   RawClient with_cert = RawClient::tls(server.tcp_port(), good_client());
   EXPECT_EQ(with_cert.call({"DICT.SET", "d", "k", "v"}).integer, 1);
   TlsClientOptions no_cert = good_client();
@@ -313,7 +313,7 @@ TEST(Tls, VerifiedClientCertificateStandsInForTheAuthkey) {
   no_cert.key.clear();
   RawClient without = RawClient::tls(server.tcp_port(), no_cert);
   EXPECT_EQ(without.call({"DICT.GET", "d", "k"}).error_code(), "NOAUTH");
-  EXPECT_EQ(without.call({"AUTH", "cert or key"}).str, "OK");
+  EXPECT_EQ(without.call({"AUTH", "cert or key 0123456789"}).str, "OK");
   EXPECT_EQ(without.call({"DICT.GET", "d", "k"}).str, "v");
   EXPECT_EQ(server.terminate(), 0) << server.log();
 }
@@ -339,14 +339,16 @@ TEST(Tls, PlainAuthAcceptedOnANetworkAddress) {
   REQUIRE_OPENSSL();
   auto addr = non_loopback_ipv4();
   if (!addr) GTEST_SKIP() << "this machine has no non-loopback IPv4 address";
-  ServerProcess server = tls_server({"--tls-bind", *addr, "--tls-auth-clients", "no"}, "net key");
+  ServerProcess server =
+      tls_server({"--tls-bind", *addr, "--tls-auth-clients", "no"}, "network key 0123456789");
   TlsClientOptions o{test_certs().ca_cert, "", "", ""};
   RawClient c = RawClient::tls(server.tcp_port(), o, *addr);
   EXPECT_EQ(c.call({"OBJECTS"}).error_code(), "NOAUTH");
   // Refused over plain TCP from this address; over TLS the key travels encrypted.
-  EXPECT_EQ(c.call({"AUTH", "net key"}).str, "OK");
+  EXPECT_EQ(c.call({"AUTH", "network key 0123456789"}).str, "OK");
   EXPECT_EQ(c.call({"OBJECTS"}).type, Reply::Type::array);
-  EXPECT_EQ(c.call({"HELLO", "3", "AUTH", "default", "net key"}).type, Reply::Type::map);
+  EXPECT_EQ(c.call({"HELLO", "3", "AUTH", "default", "network key 0123456789"}).type,
+            Reply::Type::map);
   EXPECT_EQ(server.terminate(), 0) << server.log();
 }
 

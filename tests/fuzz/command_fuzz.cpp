@@ -119,7 +119,7 @@ class Fuzz {
  private:
   static Config make_config(std::uint8_t config) {
     Config cfg;
-    if (config & 1) cfg.authkey = "k";
+    if (config & 1) cfg.authkey = "fuzz-key-0123456789";
     cfg.max_objects = 1000;  // keeps one input from growing without bound
     if (config & 4) {
       cfg.limits.max_bulk = 64;

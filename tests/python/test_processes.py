@@ -104,7 +104,7 @@ def test_spawn_with_an_explicit_key():
     """A manager whose key is not the process's authkey: the key reaches a
     spawned child with its process data, never through a plain pickle."""
     import procshare
-    m = procshare.Manager(authkey=b"an explicit key")
+    m = procshare.Manager(authkey=b"an explicit key, 16+ bytes")
     try:
         d = m.dict({"from_parent": 1})
         lst = m.list()

@@ -161,18 +161,18 @@ def _challenge_server(key, lie=False):
 
 def test_challenge_response_and_server_proof():
     from multiprocessing import AuthenticationError
-    srv = _challenge_server(b"k3y")
+    srv = _challenge_server(b"k3y-0123456789abcdef")
     try:
-        Connection("unix:" + srv.path, authkey=b"k3y").close()
+        Connection("unix:" + srv.path, authkey=b"k3y-0123456789abcdef").close()
     finally:
         srv.close()
-    srv = _challenge_server(b"k3y", lie=True)
+    srv = _challenge_server(b"k3y-0123456789abcdef", lie=True)
     try:
         with pytest.raises(AuthenticationError, match="proof"):
-            Connection("unix:" + srv.path, authkey=b"k3y")
+            Connection("unix:" + srv.path, authkey=b"k3y-0123456789abcdef")
     finally:
         srv.close()
-    srv = _challenge_server(b"k3y")
+    srv = _challenge_server(b"k3y-0123456789abcdef")
     try:
         with pytest.raises(AuthenticationError):
             Connection("unix:" + srv.path, authkey=b"wrong")

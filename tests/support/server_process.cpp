@@ -80,9 +80,7 @@ ServerProcess::ServerProcess(Options options) : options_(std::move(options)) {
     }
   } else if (options_.tcp) {
     argv.insert(argv.end(), {"--tcp", "127.0.0.1:0"});
-  } else {
-    argv.push_back("--no-tcp");
-  }
+  }  // else the default: no TCP listener
   argv.insert(argv.end(), options_.args.begin(), options_.args.end());
   pid_ = fork();
   if (pid_ < 0) throw sys_error("fork");

@@ -333,15 +333,15 @@ TEST(CliFailures, MalformedAddressIsOneLine) {
 }
 
 TEST(CliAuth, KeyFileAndWrongKey) {
-  ServerProcess server(ServerProcess::Options{.authkey = "s3cret"});
-  const std::string good = write_key_file("s3cret");
+  ServerProcess server(ServerProcess::Options{.authkey = "s3cret-0123456789"});
+  const std::string good = write_key_file("s3cret-0123456789");
   const std::string bad = write_key_file("guess");
   CliResult ok = run_cli({"-s", server.unix_path(), "--authkey-file", good, "PING"});
   EXPECT_EQ(ok.status, 0) << ok.err;
   EXPECT_EQ(ok.out, "PONG\n");
   // Over TCP too, and the key from the environment.
   CliResult tcp = run_cli({"-p", std::to_string(server.tcp_port()), "ECHO", "hi"}, {},
-                          {{"PROCSHARE_AUTHKEY", "s3cret"}});
+                          {{"PROCSHARE_AUTHKEY", "s3cret-0123456789"}});
   EXPECT_EQ(tcp.out, "hi\n") << tcp.err;
   CliResult top = run_cli({"-s", server.unix_path(), "--authkey-file", good, "top", "--once"});
   EXPECT_EQ(top.status, 0) << top.err;
@@ -360,11 +360,11 @@ TEST(CliAuth, KeyFileAndWrongKey) {
 }
 
 TEST(CliAuth, PromptWithoutAKeySaysSoAndRecoversAfterAuth) {
-  ServerProcess server(ServerProcess::Options{.authkey = "s3cret"});
+  ServerProcess server(ServerProcess::Options{.authkey = "s3cret-0123456789"});
   CliTerminal term({"-s", server.unix_path()});
   ASSERT_TRUE(term.expect("wants an authkey")) << term.seen();
   ASSERT_TRUE(term.expect("> ")) << term.seen();
-  term.type("AUTH s3cret\r");
+  term.type("AUTH s3cret-0123456789\r");
   ASSERT_TRUE(term.expect("OK\r\n")) << term.seen();
   ASSERT_TRUE(term.expect("> ")) << term.seen();
   term.type("dict.incrbyf\t");  // the command list is loaded once authenticated

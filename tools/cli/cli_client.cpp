@@ -32,7 +32,10 @@ std::string failure_line(const std::exception& e, const Address& address) {
   }
   if (const auto* ae = dynamic_cast<const AuthError*>(&e)) {
     // Our own key file, not the server, is the problem: say only that.
-    if (ae->message().starts_with("cannot read authkey file")) return ae->message();
+    if (ae->message().starts_with("cannot read authkey file") ||
+        ae->message().starts_with("PROCSHARE_AUTHKEY")) {
+      return ae->message();
+    }
     return address.to_string() + ": authentication failed: " + ae->message();
   }
   return address.to_string() + ": " + e.what();

@@ -505,6 +505,9 @@ class SyncManager(Client):
     def start(self, initializer=None, initargs=()):
         if self._state != "initial":
             raise RuntimeError("the manager was already started")
+        if len(self.authkey) < MIN_KEY_BYTES:
+            raise ValueError("the authkey is %d bytes; procshare-server needs at least %d"
+                             % (len(self.authkey), MIN_KEY_BYTES))
         binary = find_server(self._server_hint)
         self._dir = tempfile.mkdtemp(prefix="procshare-manager-")
         sock = os.path.join(self._dir, "procshare.sock")
@@ -515,7 +518,9 @@ class SyncManager(Client):
             # §4): a key that itself ends in "\r" needs the two-byte one.
             f.write(self.authkey + (b"\r\n" if self.authkey.endswith(b"\r") else b"\n"))
         log = open(os.path.join(self._dir, "server.log"), "ab")
-        argv = [binary, "--unix", sock, "--no-tcp", "--authkey-file", keyfile]
+        # --private-dir: the server removes the directory as it exits, even
+        # when this process was SIGKILLed (its parent-death signal is SIGTERM).
+        argv = [binary, "--unix", sock, "--authkey-file", keyfile, "--private-dir", self._dir]
         argv += list(self._server_args)
         env = {k: v for k, v in os.environ.items() if k != "PROCSHARE_AUTHKEY"}
         try:
@@ -602,6 +607,20 @@ class SyncManager(Client):
 
     def __reduce__(self):
         raise TypeError("a Manager cannot be pickled; pass its proxies instead")
+
+
+def _env_authkey():
+    """PROCSHARE_AUTHKEY, which is set: empty is a mistake (a variable that
+    expanded to nothing), not "no key"."""
+    key = os.environ["PROCSHARE_AUTHKEY"]
+    if not key:
+        raise ValueError("PROCSHARE_AUTHKEY is set but empty: unset it for no key, "
+                         "or set the server's key")
+    return key.encode("utf-8")
+
+
+# The shortest key procshare-server accepts (PROTOCOL.md §4).
+MIN_KEY_BYTES = 16
 
 
 def _read_key_file(path):
@@ -704,8 +723,8 @@ def connect(address="unix:/tmp/procshare.sock", authkey=None, authkey_file=None,
         address = parse_address(address, tls)
     if authkey is None and authkey_file is not None:
         authkey = _read_key_file(authkey_file)
-    if authkey is None and os.environ.get("PROCSHARE_AUTHKEY"):
-        authkey = os.environ["PROCSHARE_AUTHKEY"].encode("utf-8")
+    if authkey is None and "PROCSHARE_AUTHKEY" in os.environ:
+        authkey = _env_authkey()
     c = Client(address, authkey, connect_timeout, heartbeat)
     c._conn()
     return c

@@ -1,7 +1,8 @@
 // PROTOCOL.md §4: AUTH (plain password, local connections only), and the
 // mutual HMAC challenge-response AUTH.CHALLENGE / AUTH.PROVE, whose key never
-// crosses the wire. Failures are slowed down by delaying the reply of that one
-// connection (Session::reply_delay), never by blocking the event loop.
+// crosses the wire. Failures are slowed down per source (AuthThrottle): the
+// failed reply is delayed (Session::reply_delay) and the source's next
+// attempt waits its turn (Session::retry_at), never by blocking the loop.
 #include <fmt/format.h>
 
 #include "procshare/protocol/handshake.hpp"
@@ -16,10 +17,23 @@ namespace {
 namespace auth = protocol::auth;
 constexpr std::chrono::milliseconds kFailureDelay{100};
 
+// A failed attempt: its reply waits, and so does the source's next attempt.
+void count_failure(Ctx& c) {
+  ++c.engine.stats().auth_failures;
+  c.session.reply_delay =
+      c.session.auth_source.empty()
+          ? kFailureDelay  // an in-process session (tests): no source to throttle
+          : c.engine.auth_throttle().failed(c.session.auth_source, Clock::now());
+}
+
+void count_success(Ctx& c) {
+  c.session.authenticated = true;
+  if (!c.session.auth_source.empty()) c.engine.auth_throttle().succeeded(c.session.auth_source);
+}
+
 // A failed AUTH.PROVE: -WRONGPASS after the delay, then the connection closes.
 void refuse(Ctx& c, std::string_view message) {
-  ++c.engine.stats().auth_failures;
-  c.session.reply_delay = kFailureDelay;
+  count_failure(c);
   c.session.close_after_reply = true;
   write_error(c.out, ErrorCode::wrongpass, message);
 }
@@ -27,7 +41,7 @@ void refuse(Ctx& c, std::string_view message) {
 void cmd_auth(Ctx& c) {
   if (c.argc() > 3) fail(ErrorCode::err, "syntax error");
   std::string_view user = c.argc() == 3 ? c.arg(1) : std::string_view("default");
-  authenticate_plain(c, user, c.arg(c.argc() - 1));
+  if (!authenticate_plain(c, user, c.arg(c.argc() - 1))) return;
   c.out.ok();
 }
 
@@ -42,6 +56,7 @@ void cmd_challenge(Ctx& c) {
 void cmd_prove(Ctx& c) {
   const auto& key = c.engine.config().authkey;
   if (!key) fail(ErrorCode::err, "AUTH.PROVE called but the server has no authkey");
+  if (auth_must_wait(c)) return;
   // The server nonce is single use: taken now, whatever the outcome.
   std::string server_nonce = std::move(c.session.auth_nonce);
   c.session.auth_nonce.clear();
@@ -59,13 +74,22 @@ void cmd_prove(Ctx& c) {
     refuse(c, "invalid proof: the authkey does not match");
     return;
   }
-  c.session.authenticated = true;
+  count_success(c);
   c.out.bulk(auth::server_proof(*key, client_nonce, server_nonce));
 }
 
 }  // namespace
 
-void authenticate_plain(Ctx& c, std::string_view user, std::string_view password) {
+bool auth_must_wait(Ctx& c) {
+  if (c.session.auth_source.empty()) return false;
+  const auto now = Clock::now();
+  const auto ready = c.engine.auth_throttle().ready_at(c.session.auth_source, now);
+  if (ready <= now) return false;
+  c.session.retry_at = ready;
+  return true;
+}
+
+bool authenticate_plain(Ctx& c, std::string_view user, std::string_view password) {
   const auto& key = c.engine.config().authkey;
   if (!key) {
     fail(ErrorCode::err,
@@ -77,6 +101,7 @@ void authenticate_plain(Ctx& c, std::string_view user, std::string_view password
     ++c.engine.stats().auth_failures;
     fail(ErrorCode::err, "plaintext AUTH refused on a network address; use AUTH.CHALLENGE");
   }
+  if (auth_must_wait(c)) return false;
   // Compare both, always, so timing says nothing about which one was wrong.
   bool user_ok = auth::equal_constant_time(user, "default");
   bool key_ok = auth::equal_constant_time(password, *key);
@@ -84,11 +109,11 @@ void authenticate_plain(Ctx& c, std::string_view user, std::string_view password
     // Thrown, not written: the caller (AUTH, HELLO) then writes nothing more,
     // even on a connection that was already authenticated (which stays so,
     // as in Redis). The connection is kept; only its reply is delayed.
-    ++c.engine.stats().auth_failures;
-    c.session.reply_delay = kFailureDelay;
+    count_failure(c);
     fail(ErrorCode::wrongpass, "invalid username-password pair or user is disabled.");
   }
-  c.session.authenticated = true;
+  count_success(c);
+  return true;
 }
 
 void register_auth_commands(Engine& e) {

@@ -94,8 +94,8 @@ void cmd_hello(Ctx& c) {
   r.finish();
   if (setname) check_client_name(*setname);
   if (credentials) {
-    authenticate_plain(c, credentials->first, credentials->second);
-    if (!c.session.authenticated) return;  // the error is written (or will be)
+    // false: this source waits its turn (AuthThrottle); HELLO runs again then.
+    if (!authenticate_plain(c, credentials->first, credentials->second)) return;
   }
   // PROTOCOL.md §4 lets HELLO through before authentication: it switches the
   // protocol and replies its map (which says nothing secret), so a client can
@@ -303,6 +303,7 @@ void cmd_info(Ctx& c) {
     add("tls_handshake_failures", st.tls_handshake_failures);
     add("auth_timeouts", st.auth_timeouts);
     add("preauth_refusals", st.preauth_refusals);
+    add("auth_throttled_sources", e.auth_throttle().size());
     add("wait_timeouts", st.timeouts);
     section(text, "Stats", f);
   }

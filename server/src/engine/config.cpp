@@ -75,7 +75,8 @@ std::string read_authkey_file(const std::string& path) {
   std::string error;
   auto key = protocol::auth::read_key_file(path, &error);
   if (!key) bad(fmt::format("--authkey-file {}: {}", path, error));
-  if (key->empty()) bad(fmt::format("--authkey-file {}: the key is empty", path));
+  if (auto problem = protocol::auth::key_problem(*key, "--authkey-file " + path); !problem.empty())
+    bad(problem);
   return *key;
 }
 
@@ -119,16 +120,21 @@ Redis-like protocol (RESP2/RESP3 and inline commands).
 Listening:
   --unix PATH             Unix socket path (default /tmp/procshare.sock, mode 0600)
   --no-unix               do not listen on a Unix socket
-  --tcp HOST:PORT         listen on TCP (repeatable; default 127.0.0.1:7379; port 0 = any free)
-  --no-tcp                do not listen on TCP
+  --tcp HOST:PORT         also listen on TCP (repeatable; off by default; port 0 = any
+                          free one). Without an authkey only a loopback address is
+                          allowed, and every local user can then connect
+  --no-tcp                do not listen on TCP (the default; cancels --tcp)
   --tcp-keepalive SECS    idle seconds before keepalive probes (default 15; 0 = off)
 
 Security:
   --authkey-file FILE     the authkey: the file's contents less one trailing newline;
                           the file must not be readable by group or others.
-                          The environment variable PROCSHARE_AUTHKEY works too.
+                          The environment variable PROCSHARE_AUTHKEY works too (set
+                          but empty is an error). A key has at least 16 bytes.
                           Without a key the server accepts only Unix and loopback
                           clients (protected mode).
+  --gen-authkey FILE      write a fresh random key (64 hex characters) to FILE,
+                          mode 0600, and exit; an existing FILE is left alone
 
 Limits:
   --maxclients N          connections served at once (default 10000)
@@ -176,6 +182,10 @@ Persistence (docs/persistence.md):
 
 Other:
   --loglevel LEVEL        debug, verbose, notice (default) or warning
+  --private-dir DIR       a directory made for this server alone (by a Manager): at
+                          exit the server removes its procshare.sock, authkey and
+                          server.log, then DIR itself if empty, even when the
+                          Manager's process was killed
   --help                  this text
   --version               the version
 )";
@@ -205,6 +215,10 @@ Config parse_config(int argc, char** argv) {
       c.no_tcp = true;
     } else if (a == "--tcp-keepalive") {
       c.tcp_keepalive = static_cast<int>(parse_number(a, value(i, a), 0, 7200));
+    } else if (a == "--private-dir") {
+      c.private_dir = std::string(value(i, a));
+    } else if (a == "--gen-authkey") {
+      c.gen_authkey = std::string(value(i, a));
     } else if (a == "--authkey-file") {
       c.authkey = read_authkey_file(std::string(value(i, a)));
     } else if (a == "--maxclients") {
@@ -263,10 +277,18 @@ Config parse_config(int argc, char** argv) {
       bad(fmt::format("unknown option '{}' (see --help)", a));
     }
   }
+  if (c.gen_authkey || c.help || c.version) return c;  // nothing else is looked at
   if (no_unix) c.unix_path.reset();
-  if (!c.no_tcp) c.tcp = tcp.empty() ? std::vector<std::string>{"127.0.0.1:7379"} : tcp;
+  // Closed by default (issue 12): the Unix socket, mode 0600, serves its
+  // owner; TCP, which every local user can reach, only when asked for.
+  if (!c.no_tcp) c.tcp = tcp;
   if (!c.authkey) {
-    if (const char* env = std::getenv("PROCSHARE_AUTHKEY"); env && *env) c.authkey = env;
+    // Set but empty is a mistake (a variable expanded to nothing), not "no key".
+    if (const char* env = std::getenv("PROCSHARE_AUTHKEY")) {
+      if (auto problem = protocol::auth::key_problem(env, "PROCSHARE_AUTHKEY"); !problem.empty())
+        bad(problem);
+      c.authkey = env;
+    }
   }
   if (!c.unix_path && c.tcp.empty() && !c.tls.enabled()) {
     bad("nothing to listen on: both --no-unix and --no-tcp given");

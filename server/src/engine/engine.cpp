@@ -280,6 +280,10 @@ void Engine::execute(Session& s, std::span<const std::string_view> args) {
   }
   s.last_command = cmd->name;
   run(s, *cmd, args);
+  if (s.retry_at) {  // it waits its turn and runs again (Session::retry_at): not run yet
+    --stats_.commands_processed;
+    --s.commands;
+  }
   if (waits_.has_ready()) waits_.run();
 }
 

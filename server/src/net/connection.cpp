@@ -32,6 +32,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 
@@ -113,12 +114,14 @@ class StreamConnection final : public Connection,
                                public std::enable_shared_from_this<StreamConnection<Socket>> {
  public:
   StreamConnection(Server& server, Engine& engine, Socket socket, Transport transport,
-                   std::string peer)
+                   std::string peer, std::string auth_source)
       : server_(server),
         engine_(engine),
         socket_(std::move(socket)),
         timer_(socket_.get_executor()),
-        session_(&engine.open_session(transport, std::move(peer))) {}
+        session_(&engine.open_session(transport, std::move(peer))) {
+    session_->auth_source = std::move(auth_source);
+  }
 
   void stop() override {
     stopping_ = true;
@@ -303,6 +306,13 @@ class StreamConnection final : public Connection,
       if (!parser_.args().empty()) {
         session_->last_active = now_;
         engine_.execute(*session_, parser_.args());
+        if (session_->retry_at) {
+          // Its source must wait (AuthThrottle): the same request runs again
+          // then, and nothing behind it runs before.
+          delay_until_ = *session_->retry_at;
+          session_->retry_at.reset();
+          break;
+        }
       }
       start_ += r.consumed;
       if (session_->reply_delay.count() > 0) {
@@ -509,10 +519,11 @@ awaitable<void> keep_alive_while_running(std::shared_ptr<Conn> conn) {
 }
 
 template <class Socket>
-void spawn(Server& server, Engine& engine, Socket socket, Transport transport, std::string peer) {
+void spawn(Server& server, Engine& engine, Socket socket, Transport transport, std::string peer,
+           std::string auth_source) {
   auto ex = socket.get_executor();
-  auto conn = std::make_shared<StreamConnection<Socket>>(server, engine, std::move(socket),
-                                                         transport, std::move(peer));
+  auto conn = std::make_shared<StreamConnection<Socket>>(
+      server, engine, std::move(socket), transport, std::move(peer), std::move(auth_source));
   asio::co_spawn(ex, keep_alive_while_running(std::move(conn)), [](std::exception_ptr e) {
     if (!e) return;
     try {
@@ -536,14 +547,22 @@ protocol::Limits pre_auth_limits(const Config& config) {
 }
 
 void serve_unix(Server& server, Engine& engine, asio::local::stream_protocol::socket socket) {
-  spawn(server, engine, std::move(socket), Transport::unix_socket, "unix");
+  // Failed authentication is throttled per user (AuthThrottle): the peer's uid.
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  std::string source =
+      ::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0
+          ? fmt::format("uid:{}", cred.uid)
+          : std::string("uid:?");
+  spawn(server, engine, std::move(socket), Transport::unix_socket, "unix", std::move(source));
 }
 
 namespace {
 
 // Sets TCP options on an accepted socket and names its peer; false when the
 // peer already left.
-bool prepare_tcp(asio::ip::tcp::socket& socket, int keepalive, bool& loopback, std::string& peer) {
+bool prepare_tcp(asio::ip::tcp::socket& socket, int keepalive, bool& loopback, std::string& peer,
+                 std::string& source) {
   asio::error_code ec;
   socket.set_option(asio::ip::tcp::no_delay(true), ec);
   auto remote = socket.remote_endpoint(ec);
@@ -564,6 +583,7 @@ bool prepare_tcp(asio::ip::tcp::socket& socket, int keepalive, bool& loopback, s
     addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
   }
   loopback = addr.is_loopback();
+  source = "ip:" + addr.to_string();  // AuthThrottle: per address, whatever the port
   peer = addr.is_v6() ? fmt::format("[{}]:{}", addr.to_string(), remote.port())
                       : fmt::format("{}:{}", addr.to_string(), remote.port());
   return true;
@@ -573,21 +593,21 @@ bool prepare_tcp(asio::ip::tcp::socket& socket, int keepalive, bool& loopback, s
 
 void serve_tcp(Server& server, Engine& engine, asio::ip::tcp::socket socket, int keepalive) {
   bool loopback = false;
-  std::string peer;
-  if (!prepare_tcp(socket, keepalive, loopback, peer)) return;
+  std::string peer, source;
+  if (!prepare_tcp(socket, keepalive, loopback, peer, source)) return;
   // Plain AUTH is refused on tcp_remote (PROTOCOL.md §4): the key would cross the network.
   Transport t = loopback ? Transport::tcp_loopback : Transport::tcp_remote;
-  spawn(server, engine, std::move(socket), t, std::move(peer));
+  spawn(server, engine, std::move(socket), t, std::move(peer), std::move(source));
 }
 
 void serve_tls(Server& server, Engine& engine, asio::ip::tcp::socket socket, int keepalive,
                std::shared_ptr<SSL_CTX> ctx) {
   bool loopback = false;
-  std::string peer;
-  if (!prepare_tcp(socket, keepalive, loopback, peer)) return;
+  std::string peer, source;
+  if (!prepare_tcp(socket, keepalive, loopback, peer, source)) return;
   // Plain AUTH is accepted over TLS from any address: the key travels encrypted.
   spawn(server, engine, TlsSocket(std::move(socket), std::move(ctx)), Transport::tls,
-        std::move(peer));
+        std::move(peer), std::move(source));
 }
 
 }  // namespace procshare::server

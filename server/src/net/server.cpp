@@ -108,8 +108,15 @@ void Server::start() {
   engine_.waits().on_deadline_change = [this] { wait_timer_.cancel(); };
   asio::co_spawn(io_, expire_waits(), asio::detached);
   if (engine_.persistence()) asio::co_spawn(io_, persistence_cron(), asio::detached);
-  // Protected mode (§1): without a key, only this machine may connect.
+  // Protected mode (§1): without a key, only this machine may connect, and
+  // TCP only when asked for (--tcp): unlike the Unix socket (mode 0600), a
+  // loopback port lets in every user of the machine, so say so once.
   for (const auto& hp : engine_.config().tcp) open_tcp(hp);
+  if (!engine_.config().authkey && !tcp_acceptors_.empty()) {
+    log::warning(
+        "TCP without an authkey: every local user can connect and use every object (set a key "
+        "with --authkey-file FILE, or serve the Unix socket only)");
+  }
   if (engine_.config().tls.enabled()) open_tls(engine_.config().tls);
   if (engine_.config().unix_path) open_unix(*engine_.config().unix_path);
   engine_.config_set = [this](const std::vector<std::pair<std::string, std::string>>& pairs) {

@@ -17,13 +17,13 @@ TEST(EngineCore, UnknownCommandAndArity) {
 
 TEST(EngineCore, AuthRequiredBeforeCommands) {
   server::Config cfg;
-  cfg.authkey = "secret";
+  cfg.authkey = "secret-0123456789";
   Harness h(cfg);
   auto& c = h.client();
   EXPECT_TRUE(is_error(h.call(c, {"OBJECTS"}), "NOAUTH"));
   EXPECT_EQ(h.call(c, {"PING"}).str, "PONG");
   EXPECT_TRUE(is_error(h.call(c, {"AUTH", "wrong"}), "WRONGPASS"));
-  EXPECT_TRUE(is_ok(h.call(c, {"AUTH", "secret"})));
+  EXPECT_TRUE(is_ok(h.call(c, {"AUTH", "secret-0123456789"})));
   EXPECT_EQ(h.call(c, {"OBJECTS"}).type, Reply::Type::array);
 }
 

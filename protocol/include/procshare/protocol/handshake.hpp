@@ -36,4 +36,14 @@ std::string to_hex(std::string_view bytes);
 // removed. Returns nullopt and sets *error when it cannot be read.
 std::optional<std::string> read_key_file(const std::string& path, std::string* error);
 
+// The shortest authkey a server accepts (issue 12): 16 bytes, so that a key
+// cannot be guessed online, however fast the guessing.
+inline constexpr std::size_t kMinKeyBytes = 16;
+// Why `key` cannot be an authkey (empty, shorter than kMinKeyBytes), in
+// words for a user, naming where it came from (`origin`: "--authkey-file k",
+// "PROCSHARE_AUTHKEY"); empty when it can.
+std::string key_problem(std::string_view key, std::string_view origin);
+// A fresh random key: 32 bytes of OpenSSL's CSPRNG as 64 hex characters.
+std::string random_key_text();
+
 }  // namespace procshare::protocol::auth

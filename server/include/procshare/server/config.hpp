@@ -31,7 +31,7 @@ struct TlsConfig {
 
 struct Config {
   std::optional<std::string> unix_path = std::string("/tmp/procshare.sock");
-  std::vector<std::string> tcp;  // "host:port"; default 127.0.0.1:7379 unless --no-tcp
+  std::vector<std::string> tcp;  // "host:port" (--tcp); none by default
   bool no_tcp = false;
   std::optional<std::string> authkey;
   protocol::Limits limits;
@@ -53,6 +53,8 @@ struct Config {
   std::string dir = ".";  // where the log files live
   bool appendonly = false;
   std::string appendfsync = "everysec";  // always | everysec | no
+  std::optional<std::string> private_dir;  // --private-dir: removed at exit (Managers)
+  std::optional<std::string> gen_authkey;  // --gen-authkey FILE: write a key there, exit
   bool help = false;
   bool version = false;
 };

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "procshare/server/auth_throttle.hpp"
 #include "procshare/server/command.hpp"
 #include "procshare/server/config.hpp"
 #include "procshare/server/object_registry.hpp"
@@ -137,6 +138,8 @@ class Engine {
   Config& config() { return config_; }
   const Config& config() const { return config_; }
   Stats& stats() { return stats_; }
+  // Failed authentication, per source (auth_throttle.hpp).
+  AuthThrottle& auth_throttle() { return auth_throttle_; }
   // The last fencing token any lock handed out: one server-wide counter that
   // only grows, so a token never repeats across locks or their incarnations.
   std::int64_t& fencing_tokens() { return fencing_tokens_; }
@@ -188,6 +191,7 @@ class Engine {
   std::optional<std::vector<std::string>> log_instead_;
   Session* replay_session_ = nullptr;
   Stats stats_;
+  AuthThrottle auth_throttle_;
   std::int64_t fencing_tokens_ = 0;
   std::int64_t delivery_ids_ = 0;
   Clock::time_point started_ = Clock::now();

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -112,6 +113,13 @@ class Session {
   // Hold this connection's replies (and its further requests) this long: the
   // delay after a failed AUTH that makes guessing keys slow, without a thread.
   std::chrono::milliseconds reply_delay{0};
+  // Who the AuthThrottle counts failures against: "uid:N" for a Unix peer,
+  // "ip:ADDR" for TCP and TLS; empty (not throttled) for in-process sessions.
+  std::string auth_source;
+  // Set by a command that must wait its turn (an authentication attempt from
+  // a throttled source): it wrote and changed nothing, and the transport runs
+  // the same request again at this time, holding the rest of the pipeline.
+  std::optional<Clock::time_point> retry_at;
 
  private:
   Held& held(Object& obj);
