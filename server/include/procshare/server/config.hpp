@@ -52,7 +52,7 @@ struct Config {
   // Persistence (docs/persistence.md): off unless --appendonly yes.
   std::string dir = ".";  // where the log files live
   bool appendonly = false;
-  std::string appendfsync = "everysec";  // always | everysec | no
+  std::string appendfsync = "everysec";    // always | everysec | no
   std::optional<std::string> private_dir;  // --private-dir: removed at exit (Managers)
   std::optional<std::string> gen_authkey;  // --gen-authkey FILE: write a key there, exit
   bool help = false;
