@@ -126,6 +126,37 @@ def test_unreferenced_manager_is_stopped_by_gc():
     assert wait_until(lambda: proc.poll() is not None, 20)
 
 
+def test_sigkilled_owner_leaves_no_server_and_no_directory():
+    """A program killed with SIGKILL cannot clean up: its server gets SIGTERM
+    from the kernel (parent-death signal), exits, and removes the Manager's
+    private directory with the socket, key and log in it."""
+    import subprocess
+    import sys
+    from conftest import ROOT
+    code = ("import sys, time; sys.path.insert(0, %r); import procshare; "
+            "m = procshare.Manager(); d = m.dict(a=1); print(m._dir, m._proc.pid, flush=True); "
+            "time.sleep(120)" % os.path.join(ROOT, "client", "python"))
+    owner = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    try:
+        directory, pid = owner.stdout.readline().decode().split()
+        assert os.path.isdir(directory)
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(30)
+
+        def server_gone():
+            try:  # gone, or a zombie that nobody reaped yet
+                with open("/proc/%s/stat" % pid) as f:
+                    return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+            except FileNotFoundError:
+                return True
+        assert wait_until(server_gone, 30)
+        assert wait_until(lambda: not os.path.exists(directory), 30), os.listdir(directory)
+    finally:
+        if owner.poll() is None:
+            owner.kill()
+            owner.wait()
+
+
 def test_threads_each_their_own_connection(manager):
     import threading
     d = manager.dict()

@@ -91,18 +91,23 @@ void QueueObject::put_dead_letter(std::string item) {
 
 // ---- leased delivery ----
 
-std::int64_t QueueObject::take_leased(ClientId c, Clock::time_point expires, bool queued) {
-  if (empty() || (!queued && !getters_.empty())) return 0;
+// Moves the head item in flight under `id`, held by `holder` until `expires`.
+void QueueObject::deliver_head(std::int64_t id, ClientId holder, Clock::time_point expires) {
   InFlight f;
   pop_head(f.item, f.deliveries);
   if (f.deliveries > 0) ++redelivered_;
   ++f.deliveries;
   ++delivered_;
-  f.holder = c;
+  f.holder = holder;
   f.expires = expires;
-  const std::int64_t id = delivery_ids_ ? ++*delivery_ids_ : ++own_ids_;
   in_flight_.emplace_hint(in_flight_.end(), id, std::move(f));  // ids only grow
   ++held_;
+}
+
+std::int64_t QueueObject::take_leased(ClientId c, Clock::time_point expires, bool queued) {
+  if (empty() || (!queued && !getters_.empty())) return 0;
+  const std::int64_t id = delivery_ids_ ? ++*delivery_ids_ : ++own_ids_;
+  deliver_head(id, c, expires);
   schedule(expires, id);
   note(Journal::take, id);
   putters_.notify();
@@ -250,15 +255,7 @@ void QueueObject::arm_next() {
 
 void QueueObject::replay_take(std::int64_t id) {
   if (empty() || in_flight_.contains(id)) return;  // not what the log saw: nothing to take
-  InFlight f;
-  pop_head(f.item, f.deliveries);
-  if (f.deliveries > 0) ++redelivered_;
-  ++f.deliveries;
-  ++delivered_;
-  f.holder = kFormerServer;
-  f.expires = Clock::time_point::max();
-  in_flight_.emplace(id, std::move(f));
-  ++held_;
+  deliver_head(id, kFormerServer, Clock::time_point::max());
   if (delivery_ids_) *delivery_ids_ = std::max(*delivery_ids_, id);
 }
 

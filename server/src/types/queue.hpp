@@ -157,6 +157,7 @@ class QueueObject : public Object {
     std::uint32_t deliveries = 0;
   };
   void pop_head(std::string& item, std::uint32_t& deliveries);
+  void deliver_head(std::int64_t id, ClientId holder, Clock::time_point expires);
   // Failed deliveries (ids ascending): dead letters, or back to the head in
   // that order.
   void settle_failed(std::vector<std::int64_t>& ids);
