@@ -50,6 +50,11 @@ std::string ReplyWriter::format_double(double d) {
 }
 
 void ReplyWriter::header(char type, std::size_t n) {
+  if (n < 10) {  // most headers ("*2", "$3"): no conversion
+    const char small[4] = {type, static_cast<char>('0' + n), '\r', '\n'};
+    out_->append(small, 4);
+    return;
+  }
   char buf[32];
   buf[0] = type;
   char* end = std::to_chars(buf + 1, buf + sizeof buf, n).ptr;
@@ -82,6 +87,11 @@ void ReplyWriter::error_line(std::string_view line) {
 }
 
 void ReplyWriter::integer(std::int64_t n) {
+  if (n >= 0 && n < 10) {  // :0 and :1 above all
+    const char small[4] = {':', static_cast<char>('0' + n), '\r', '\n'};
+    out_->append(small, 4);
+    return;
+  }
   char buf[32];
   buf[0] = ':';
   char* end = std::to_chars(buf + 1, buf + sizeof buf, n).ptr;

@@ -83,7 +83,7 @@ void cmd_put(Ctx& c) {
 void get_leased(Ctx& c, const sync::AcquireOptions& opts) {
   // The log learns what was taken from the queue's journal (QUEUE.REPLAY
   // TAKE), not from this command.
-  c.engine.log_instead({});
+  if (c.engine.logging()) c.engine.log_instead({});
   auto& q = c.obj<QueueObject>();
   Session& s = c.session;
   const auto lease = std::chrono::duration_cast<Clock::duration>(*opts.lease);

@@ -33,10 +33,17 @@ void Session::abandon() {
 }
 
 Session::Held& Session::held(Object& obj) {
-  Held& h = held_[&obj];
+  // A worker takes leased items from one queue over and over: remember the
+  // last entry (map nodes do not move) rather than hash at every delivery.
+  if (last_held_ && last_held_->first == &obj && !last_held_->second.object.expired()) {
+    return last_held_->second;
+  }
+  auto& entry = *held_.try_emplace(&obj).first;
+  Held& h = entry.second;
   // An entry whose object is gone may be for an earlier object at the same
   // address: start afresh. A live entry at this address is this object.
   if (h.object.expired()) h = Held{obj.weak_from_this(), 0, false, {}, false, false};
+  last_held_ = &entry;
   return h;
 }
 

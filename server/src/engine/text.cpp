@@ -27,6 +27,13 @@ std::optional<std::int64_t> to_int(std::string_view s) {
   const char* b = s.data();
   const char* e = b + s.size();
   if (!strip_plus(b, e)) return std::nullopt;
+  // Up to 18 digits cannot overflow: read ids and counts without from_chars.
+  if (b != e && e - b <= 18) {
+    std::int64_t n = 0;
+    const char* c = b;
+    while (c != e && *c >= '0' && *c <= '9') n = n * 10 + (*c++ - '0');
+    if (c == e) return n;
+  }
   std::int64_t v = 0;
   auto [p, ec] = std::from_chars(b, e, v);
   if (b == e || ec != std::errc() || p != e) return std::nullopt;
@@ -47,6 +54,14 @@ std::optional<double> to_double(std::string_view s) {
   const char* b = s.data();
   const char* e = b + s.size();
   if (!strip_plus(b, e)) return std::nullopt;
+  // Whole numbers of up to 15 digits ("30", a timeout) are exact in a double:
+  // read them without from_chars, which costs a tenth of a leased QUEUE.GET.
+  if (b != e && e - b <= 15) {
+    std::int64_t n = 0;
+    const char* c = b;
+    while (c != e && *c >= '0' && *c <= '9') n = n * 10 + (*c++ - '0');
+    if (c == e) return static_cast<double>(n);
+  }
   double v = 0;
   auto [p, ec] = std::from_chars(b, e, v);
   if (b == e || ec != std::errc() || p != e || std::isnan(v)) return std::nullopt;

@@ -93,14 +93,13 @@ void QueueObject::put_dead_letter(std::string item) {
 
 // Moves the head item in flight under `id`, held by `holder` until `expires`.
 void QueueObject::deliver_head(std::int64_t id, ClientId holder, Clock::time_point expires) {
-  InFlight f;
+  InFlight& f = in_flight_.insert(id);
   pop_head(f.item, f.deliveries);
   if (f.deliveries > 0) ++redelivered_;
   ++f.deliveries;
   ++delivered_;
   f.holder = holder;
   f.expires = expires;
-  in_flight_.emplace_hint(in_flight_.end(), id, std::move(f));  // ids only grow
   ++held_;
 }
 
@@ -116,12 +115,12 @@ std::int64_t QueueObject::take_leased(ClientId c, Clock::time_point expires, boo
 
 const QueueObject::InFlight* QueueObject::in_flight(std::int64_t id) const {
   auto it = in_flight_.find(id);
-  return it == in_flight_.end() ? nullptr : &it->second;
+  return it ? &it->second : nullptr;
 }
 
 bool QueueObject::ack(std::int64_t id) {
   auto it = in_flight_.find(id);
-  if (it == in_flight_.end() || it->second.holder == 0) return false;
+  if (!it || it->second.holder == 0) return false;
   in_flight_.erase(it);
   --held_;
   finish_task();
@@ -131,7 +130,7 @@ bool QueueObject::ack(std::int64_t id) {
 
 bool QueueObject::nack(std::int64_t id, Clock::duration delay) {
   auto it = in_flight_.find(id);
-  if (it == in_flight_.end() || it->second.holder == 0) return false;
+  if (!it || it->second.holder == 0) return false;
   const bool dead = max_deliveries_ > 0 && it->second.deliveries >= max_deliveries_;
   if (delay <= Clock::duration::zero() || dead) {
     std::vector<std::int64_t> one{id};
@@ -147,7 +146,7 @@ bool QueueObject::nack(std::int64_t id, Clock::duration delay) {
 
 bool QueueObject::extend(std::int64_t id, Clock::time_point expires) {
   auto it = in_flight_.find(id);
-  if (it == in_flight_.end() || it->second.holder == 0) return false;
+  if (!it || it->second.holder == 0) return false;
   it->second.expires = expires;
   schedule(expires, id);
   return true;
@@ -155,7 +154,7 @@ bool QueueObject::extend(std::int64_t id, Clock::time_point expires) {
 
 void QueueObject::undeliver(std::int64_t id) {
   auto it = in_flight_.find(id);
-  if (it == in_flight_.end()) return;
+  if (!it) return;
   InFlight& f = it->second;
   --delivered_;
   if (--f.deliveries > 0) --redelivered_;
@@ -170,7 +169,7 @@ void QueueObject::settle_failed(std::vector<std::int64_t>& ids) {
   // Back to the head in delivery order: the last one first, each in front.
   for (auto id = ids.rbegin(); id != ids.rend(); ++id) {
     auto it = in_flight_.find(*id);
-    if (it == in_flight_.end()) continue;
+    if (!it) continue;
     InFlight& f = it->second;
     if (f.holder) --held_;
     std::string item = std::move(f.item);
@@ -216,7 +215,7 @@ void QueueObject::expire_due() {
     std::pop_heap(deadlines_.begin(), deadlines_.end(), later);
     deadlines_.pop_back();
     auto it = in_flight_.find(id);
-    if (it == in_flight_.end() || it->second.expires != when) continue;  // settled or extended
+    if (!it || it->second.expires != when) continue;  // settled or extended
     (it->second.holder ? failed : delayed).push_back(id);
   }
   // A NACKed item whose delay is over comes back as it is (it was counted
@@ -240,7 +239,7 @@ void QueueObject::arm_next() {
   while (!deadlines_.empty()) {
     auto [when, id] = deadlines_.front();
     auto it = in_flight_.find(id);
-    if (it != in_flight_.end() && it->second.expires == when) break;
+    if (it && it->second.expires == when) break;
     std::pop_heap(deadlines_.begin(), deadlines_.end(), later);
     deadlines_.pop_back();
   }
@@ -261,7 +260,7 @@ void QueueObject::replay_take(std::int64_t id) {
 
 void QueueObject::back_to_head(std::int64_t id) {
   auto it = in_flight_.find(id);
-  if (it == in_flight_.end()) return;
+  if (!it) return;
   if (it->second.holder) --held_;
   returned_.push_front({std::move(it->second.item), it->second.deliveries});
   in_flight_.erase(it);
@@ -281,7 +280,7 @@ void QueueObject::replay_settle(Journal how, std::int64_t id) {
       return undeliver(id);
     case Journal::dead: {
       auto it = in_flight_.find(id);
-      if (it == in_flight_.end()) return;
+      if (!it) return;
       std::string item = it->second.item;
       if (!dead_letter || !dead_letter(item)) return back_to_head(id);
       if (it->second.holder) --held_;
@@ -298,10 +297,8 @@ void QueueObject::restore(std::int64_t id, std::uint32_t deliveries, std::string
     returned_.push_back({std::move(item), deliveries});
     return;
   }
-  if (!in_flight_
-           .emplace(id,
-                    InFlight{std::move(item), deliveries, kFormerServer, Clock::time_point::max()})
-           .second) {
+  if (!in_flight_.emplace(
+          id, InFlight{std::move(item), deliveries, kFormerServer, Clock::time_point::max()})) {
     return;
   }
   ++held_;

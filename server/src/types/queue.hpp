@@ -26,12 +26,12 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "id_table.hpp"
 #include "procshare/server/object.hpp"
 #include "procshare/server/wait_queue.hpp"
 #include "procshare/server/wait_scheduler.hpp"
@@ -185,8 +185,8 @@ class QueueObject : public Object {
   std::string dead_letter_queue_;
   std::int64_t* delivery_ids_;
   std::int64_t own_ids_ = 0;
-  std::map<std::int64_t, InFlight> in_flight_;  // by delivery id: delivery order
-  std::size_t held_ = 0;                        // in_flight_ entries with a holder
+  IdTable<InFlight> in_flight_;  // by delivery id: delivery order
+  std::size_t held_ = 0;         // in_flight_ entries with a holder
   // Lease ends as a min-heap; entries of settled or extended deliveries are
   // skipped when they come up (cheaper than removing them at every ACK) and
   // dropped wholesale when they outnumber the live ones.

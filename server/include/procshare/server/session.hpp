@@ -104,7 +104,10 @@ class Session {
     bool lock_held = false;
     bool lock_acquired = false;
   };
-  std::unordered_map<const Object*, Held>& holdings() { return held_; }
+  std::unordered_map<const Object*, Held>& holdings() {
+    last_held_ = nullptr;
+    return held_;
+  }
 
   // ---- hooks the transport sets ----
   std::function<void()> on_resume;  // a parked wait finished: deliver its reply
@@ -129,6 +132,7 @@ class Session {
   std::unique_ptr<Waiter> waiter_;
   WaitReply reply_ = nullptr;
   std::unordered_map<const Object*, Held> held_;
+  std::pair<const Object* const, Held>* last_held_ = nullptr;  // held()'s last answer
 };
 
 }  // namespace procshare::server
