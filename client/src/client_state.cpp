@@ -217,7 +217,8 @@ bool safe_to_repeat(std::string_view command) {
       "GET",         "MGET",        "STRLEN",     "EXISTS",      "HGET",        "HGETALL",
       "HLEN",        "HEXISTS",     "HKEYS",      "HVALS",       "HMGET",       "LLEN",
       "LRANGE",      "LINDEX",      "SCARD",      "SISMEMBER",   "SMEMBERS",    "DBSIZE",
-      "KEYS",        "SCAN",        "TTL",        "PTTL",        "LASTSAVE",    "TIME"};
+      "KEYS",        "SCAN",        "DICT.SCAN",  "SET.SCAN",    "NS.SCAN",     "TTL",
+      "PTTL",        "LASTSAVE",    "TIME"};
   std::string upper(command);
   for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   return reads.contains(upper);

@@ -32,6 +32,11 @@ Table dict_table() {
               {"DICT.KEYS d", "*[$a, $b, $c]"},
               {"DICT.VALUES d", "*[$2, $2, $3]"},
               {"DICT.ITEMS d", "*[$a, $2, $b, $2, $c, $3]"},
+              {"DICT.SCAN d 0 COUNT 2", "*[$2, *[$a, $2, $b, $2]]"},
+              {"DICT.SCAN d 2", "*[$0, *[$c, $3]]"},
+              {"DICT.SCAN d x", "-ERR invalid cursor"},
+              {"DICT.SCAN d 0 COUNT 0", "-VALUEERROR"},
+              {"DICT.SCAN nosuch 0", "*[$0, *[]]"},
               {"DICT.DEL d b", "+OK"},
               {"DICT.DEL d b", "-KEYERROR"},
               {"DICT.POP d a", "$2"},
@@ -102,6 +107,9 @@ Table set_table() {
               {"SET.HAS s", "-ERR"},
               {"SET.LEN s", ":3"},
               {"SET.MEMBERS s", "*[$a, $b, $c]"},
+              {"SET.SCAN s 0 COUNT 2", "*[$2, *[$a, $b]]"},
+              {"SET.SCAN s 2 COUNT 2", "*[$0, *[$c]]"},
+              {"SET.SCAN s 0 MATCH *", "-ERR syntax error"},
               {"SET.DISCARD s a z", ":1"},
               {"SET.DISCARD s", "-ERR"},
               {"SET.REMOVE s a", "-KEYERROR"},
@@ -200,6 +208,8 @@ Table namespace_table() {
               {"NS.HAS n z", ":0"},
               {"NS.ATTRS n", "*[$x, $y]"},
               {"NS.ITEMS n", "*[$x, $1, $y, $2]"},
+              {"NS.SCAN n 0", "*[$0, *[$x, $1, $y, $2]]"},
+              {"NS.SCAN n -1", "-ERR invalid cursor"},
               {"NS.DEL n x", "+OK"},
               {"NS.DEL n x", "-KEYERROR"},
               {"NS.GET nosuch x", "-NOTFOUND"},
@@ -208,6 +218,7 @@ Table namespace_table() {
               {"NS.HAS n y", "#t"},
               {"NS.HAS n x", "#f"},
               {"NS.ITEMS n", "%{$y: $2}"},
+              {"NS.SCAN n 0", "*[$0, *[$y, $2]]"},
           }};
 }
 

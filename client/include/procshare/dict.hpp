@@ -7,6 +7,7 @@
 //   long a = d["alice"];            // DICT.GET; KeyError when missing
 //   std::optional<long> b = d.get("bob");
 //   for (auto& [k, v] : d.items())  // a snapshot, taken in one command
+//   for (auto& [k, v] : d)          // in batches (DICT.SCAN): see begin()
 //
 // Every method is one command, so each is atomic; a read-modify-write of
 // several calls is not (use incr(), setdefault(), or a Lock).
@@ -147,14 +148,24 @@ class Dict : public Object {
     }
     return out;
   }
-  // `for (const auto& [k, v] : d)`: the items of a snapshot taken by one
-  // command (DICT.ITEMS) when the loop starts, in insertion order.
+  // `for (const auto& [k, v] : d)`: reads the dict in steps of kBatch items,
+  // one DICT.SCAN each, in insertion order, so a large dict never travels in
+  // one reply. Not a snapshot: an item present for the whole loop is seen at
+  // least once; one added or removed meanwhile may be seen or not; and when
+  // others delete enough meanwhile that the server compacts the dict, some
+  // items come twice (the client does not filter them: that would keep every
+  // key seen). For one consistent copy take items().
+  static constexpr std::int64_t kBatch = 1000;
   using value_type = std::pair<K, V>;
   using iterator = detail::BatchIterator<value_type>;
   iterator begin() const {
-    return iterator([self = *this](std::int64_t&, std::vector<value_type>& out) {
-      out = self.items();
-      return false;
+    return iterator([self = *this](std::int64_t& cursor, std::vector<value_type>& out) {
+      const std::vector<protocol::Reply> page = self.scan_step("DICT.SCAN", cursor, kBatch);
+      out.reserve(page.size() / 2);
+      for (std::size_t i = 0; i + 1 < page.size(); i += 2) {
+        out.emplace_back(self.template dec<K>(page[i]), self.template dec<V>(page[i + 1]));
+      }
+      return cursor != 0;
     });
   }
   std::default_sentinel_t end() const { return {}; }

@@ -96,14 +96,22 @@ class Namespace : public Object {
   void erase(std::string_view attr) const { cmd("NS.DEL", attr); }
   // A snapshot of the attribute names, in the order first set.
   std::vector<std::string> attrs() const { return dec_all<std::string>(cmd("NS.ATTRS")); }
-  // `for (const auto& [attr, value] : ns)`: a snapshot of every attribute
-  // (NS.ITEMS), each value a Stored (value.as<int>(), or print it).
+  // `for (const auto& [attr, value] : ns)`: every attribute, each value a
+  // Stored (value.as<int>(), or print it), read in steps of kBatch, one
+  // NS.SCAN each. Not a snapshot: an attribute set for the whole loop is
+  // seen at least once, possibly twice if others delete enough meanwhile
+  // that the server compacts the namespace. items() is one snapshot.
+  static constexpr std::int64_t kBatch = 1000;
   using value_type = std::pair<std::string, Stored>;
   using iterator = detail::BatchIterator<value_type>;
   iterator begin() const {
-    return iterator([self = *this](std::int64_t&, std::vector<value_type>& out) {
-      out = self.items<Stored>();
-      return false;
+    return iterator([self = *this](std::int64_t& cursor, std::vector<value_type>& out) {
+      const std::vector<protocol::Reply> page = self.scan_step("NS.SCAN", cursor, kBatch);
+      out.reserve(page.size() / 2);
+      for (std::size_t i = 0; i + 1 < page.size(); i += 2) {
+        out.emplace_back(self.dec<std::string>(page[i]), self.dec<Stored>(page[i + 1]));
+      }
+      return cursor != 0;
     });
   }
   std::default_sentinel_t end() const { return {}; }

@@ -6,6 +6,7 @@
 // Proxies are values: copy them freely, into threads or across fork(). A
 // proxy holds no connection of its own; each call goes through the calling
 // thread's connection of its Client.
+#include <charconv>
 #include <chrono>
 #include <concepts>
 #include <cstdint>
@@ -112,6 +113,22 @@ class Object {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(tp - Clock::now());
   }
 
+  // One step of DICT.SCAN / SET.SCAN / NS.SCAN (PROTOCOL.md §8): sends
+  // `command name cursor COUNT count`, sets `cursor` to the next one (0 when
+  // the scan is over) and returns the page of elements.
+  std::vector<protocol::Reply> scan_step(std::string_view command, std::int64_t& cursor,
+                                         std::int64_t count) const {
+    protocol::Reply r = cmd(command, cursor, "COUNT", count);
+    if (r.elements.size() != 2)
+      throw ProtocolError(std::string(command) + ": expected two elements");
+    const std::string& next = r.elements[0].str;
+    auto [end, ec] = std::from_chars(next.data(), next.data() + next.size(), cursor);
+    if (next.empty() || ec != std::errc() || end != next.data() + next.size() || cursor < 0) {
+      throw ProtocolError(std::string(command) + ": bad cursor in the reply");
+    }
+    return std::move(r.elements[1].elements);
+  }
+
   // Decodes a value reply; references to shared objects in it become
   // proxies through this object's client.
   template <class T>
@@ -186,8 +203,8 @@ inline constexpr std::string_view kSliceEnd = "9223372036854775807";
 namespace detail {
 
 // The iterator of a range-for over a proxy: reads the object in batches, each
-// one command (a snapshot of the whole object for a dict, a set or a
-// namespace; a slice of 1000 elements for a list), and yields each element.
+// one command (a step of DICT.SCAN, SET.SCAN or NS.SCAN for a dict, a set or
+// a namespace; a slice of 1000 elements for a list), and yields each element.
 // Single pass; copies share one position. `end()` is std::default_sentinel.
 template <class T>
 class BatchIterator {

@@ -44,14 +44,22 @@ class Set : public Object {
   T pop() const { return dec<T>(cmd("SET.POP")); }
   void clear() const { cmd("SET.CLEAR"); }
 
-  // `for (const T& v : s)`: the members of a snapshot taken by one command
-  // (SET.MEMBERS) when the loop starts.
+  // `for (const T& v : s)`: reads the set in steps of kBatch members, one
+  // SET.SCAN each, so a large set never travels in one reply. Not a
+  // snapshot: a member present for the whole loop is seen at least once; one
+  // added or removed meanwhile may be seen or not; and when others delete
+  // enough meanwhile that the server compacts the set, some members come
+  // twice (not filtered: that would keep every member seen). For one
+  // consistent copy take members().
+  static constexpr std::int64_t kBatch = 1000;
   using value_type = T;
   using iterator = detail::BatchIterator<T>;
   iterator begin() const {
-    return iterator([self = *this](std::int64_t&, std::vector<T>& out) {
-      out = self.members();
-      return false;
+    return iterator([self = *this](std::int64_t& cursor, std::vector<T>& out) {
+      const std::vector<protocol::Reply> page = self.scan_step("SET.SCAN", cursor, kBatch);
+      out.reserve(page.size());
+      for (const protocol::Reply& m : page) out.push_back(self.template dec<T>(m));
+      return cursor != 0;
     });
   }
   std::default_sentinel_t end() const { return {}; }

@@ -1,6 +1,12 @@
 #include "data_glue.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <string>
 #include <variant>
+
+#include "../types/compact_table.hpp"
+#include "procshare/server/arg_reader.hpp"
 
 namespace procshare::server::data_glue {
 
@@ -33,6 +39,31 @@ std::optional<std::string_view> parse_default(std::span<const std::string_view> 
   if (args.size() == from) return std::nullopt;
   if (args.size() == from + 2 && keyword_is(args[from], "DEFAULT")) return args[from + 1];
   syntax_error();
+}
+
+ScanArgs parse_scan(std::span<const std::string_view> args) {
+  ScanArgs a;
+  ArgReader r(args, 2);
+  const std::string_view text = r.next();
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), a.cursor);
+  if (text.empty() || ec != std::errc() || p != text.data() + text.size() ||
+      !CompactTable::valid_scan_cursor(a.cursor)) {
+    r.error(ErrorCode::err, "invalid cursor");
+  }
+  if (r.accept("COUNT")) {
+    const std::int64_t n = r.next_int_at_least("COUNT", 1);
+    a.count = static_cast<std::size_t>(std::clamp<std::int64_t>(n, 1, 1'000'000));
+  }
+  r.finish();
+  return a;
+}
+
+void write_scan(protocol::ReplyWriter& out, std::uint64_t next,
+                std::span<const std::string_view> page) {
+  out.array(2);
+  out.bulk(std::to_string(next));
+  out.array(page.size());
+  for (std::string_view s : page) out.bulk(s);
 }
 
 void write_number(protocol::ReplyWriter& out, const Number& n) {

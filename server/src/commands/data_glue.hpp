@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "../types/scalar.hpp"
 #include "procshare/protocol/reply_writer.hpp"
@@ -32,6 +33,18 @@ std::int64_t parse_index(std::string_view s);
 // nullopt when absent, ERR syntax error for anything else.
 std::optional<std::string_view> parse_default(std::span<const std::string_view> args,
                                               std::size_t from);
+
+// `cursor [COUNT n]` of DICT.SCAN, SET.SCAN and NS.SCAN (from args[2]): a
+// cursor that is not a number below 2^63 is ERR invalid cursor, COUNT below
+// 1 VALUEERROR; COUNT defaults to 10, as Redis's, and stops at 1,000,000.
+struct ScanArgs {
+  std::uint64_t cursor = 0;
+  std::size_t count = 10;
+};
+ScanArgs parse_scan(std::span<const std::string_view> args);
+// Their reply, Redis's HSCAN/SSCAN shape: [next cursor as bulk, array].
+void write_scan(protocol::ReplyWriter& out, std::uint64_t next,
+                std::span<const std::string_view> page);
 
 // An int as an integer, a float as a double (RESP3 ',', RESP2 bulk).
 void write_number(protocol::ReplyWriter& out, const Number& n);

@@ -67,6 +67,20 @@ void dict_items(Ctx& c) {
   });
 }
 
+// HSCAN's shape; a missing dict is empty, as in Redis.
+void dict_scan(Ctx& c) {
+  const data_glue::ScanArgs a = data_glue::parse_scan(c.args);
+  std::vector<std::string_view> page;
+  std::uint64_t next = 0;
+  if (c.engine.objects().find_raw(c.arg(1))) {
+    next = dict(c).scan(a.cursor, a.count, [&](std::string_view k, std::string_view v) {
+      page.push_back(k);
+      page.push_back(v);
+    });
+  }
+  data_glue::write_scan(c.out, next, page);
+}
+
 void dict_pop(Ctx& c) {
   auto fallback = parse_default(c.args, 3);
   auto v = dict(c).pop(c.arg(2));
@@ -188,6 +202,13 @@ void register_dict_type(Engine& e) {
            .handler = dict_items,
            .summary = "the items as a mapping, in insertion order",
            .args = "dict"},
+          {.name = "DICT.SCAN",
+           .arity = -3,
+           .flags = readonly,
+           .handler = dict_scan,
+           .summary = "HSCAN: [next cursor, flat k v ...]; O(COUNT); every item present "
+                      "throughout comes at least once",
+           .args = "dict cursor [COUNT count]"},
           {.name = "DICT.POP",
            .arity = -3,
            .flags = write | fast,

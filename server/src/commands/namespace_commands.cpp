@@ -52,6 +52,20 @@ void ns_items(Ctx& c) {
   });
 }
 
+// HSCAN's shape; a missing namespace is empty, as in Redis.
+void ns_scan(Ctx& c) {
+  const data_glue::ScanArgs a = data_glue::parse_scan(c.args);
+  std::vector<std::string_view> page;
+  std::uint64_t next = 0;
+  if (c.engine.objects().find_raw(c.arg(1))) {
+    next = ns(c).scan(a.cursor, a.count, [&](std::string_view k, std::string_view v) {
+      page.push_back(k);
+      page.push_back(v);
+    });
+  }
+  data_glue::write_scan(c.out, next, page);
+}
+
 }  // namespace
 
 namespace {
@@ -114,6 +128,14 @@ void register_namespace_type(Engine& e) {
                                   .handler = ns_items,
                                   .summary = "the attributes and their values as a mapping",
                                   .args = "namespace"},
+                                 {.name = "NS.SCAN",
+                                  .arity = -3,
+                                  .flags = readonly,
+                                  .handler = ns_scan,
+                                  .summary = "HSCAN on attributes: [next cursor, flat attr value "
+                                             "...]; every attribute present throughout comes at "
+                                             "least once",
+                                  .args = "namespace cursor [COUNT count]"},
                              });
 }
 

@@ -45,6 +45,17 @@ void set_members(Ctx& c) {
   set(c).for_each([&](std::string_view m) { c.out.bulk(m); });
 }
 
+// SSCAN's shape; a missing set is empty, as in Redis.
+void set_scan(Ctx& c) {
+  const data_glue::ScanArgs a = data_glue::parse_scan(c.args);
+  std::vector<std::string_view> page;
+  std::uint64_t next = 0;
+  if (c.engine.objects().find_raw(c.arg(1))) {
+    next = set(c).scan(a.cursor, a.count, [&](std::string_view m) { page.push_back(m); });
+  }
+  data_glue::write_scan(c.out, next, page);
+}
+
 void set_pop(Ctx& c) {
   auto m = set(c).pop();
   if (!m) fail(ErrorCode::keyerror, "pop from an empty set");
@@ -119,6 +130,13 @@ void register_set_type(Engine& e) {
                                   .handler = set_members,
                                   .summary = "every member",
                                   .args = "set"},
+                                 {.name = "SET.SCAN",
+                                  .arity = -3,
+                                  .flags = readonly,
+                                  .handler = set_scan,
+                                  .summary = "SSCAN: [next cursor, members]; O(COUNT); every "
+                                             "member present throughout comes at least once",
+                                  .args = "set cursor [COUNT count]"},
                                  {.name = "SET.POP",
                                   .arity = 2,
                                   .flags = write | fast,

@@ -159,9 +159,11 @@ void CompactTable::rebuild(std::size_t needed) {
   // Allocate first: if this throws, nothing has changed.
   auto slots = std::make_unique<std::uint32_t[]>(n);
   std::fill_n(slots.get(), n, kEmpty);
+  const std::size_t before = entries_.size();
   entries_.erase(
       std::remove_if(entries_.begin(), entries_.end(), [](const Record& r) { return !r; }),
       entries_.end());
+  removed_total_ += before - entries_.size();
   // After mass deletion, give the pointer array back too.
   if (entries_.capacity() > 4 * entries_.size() + 16) entries_.shrink_to_fit();
   slots_ = std::move(slots);
@@ -250,11 +252,30 @@ bool CompactTable::erase(std::string_view key) {
 }
 
 void CompactTable::clear() {
+  removed_total_ += entries_.size();
   std::vector<Record>().swap(entries_);
   slots_.reset();
   mask_ = 0;
   live_ = 0;
   fill_ = 0;
+}
+
+namespace {
+constexpr std::uint64_t kEpochMask = 0x7FFFFFFFu;  // 31 bits of removed_total_
+constexpr std::uint64_t kPositionMask = 0xFFFFFFFFu;
+}  // namespace
+
+std::size_t CompactTable::scan_resume(std::uint64_t cursor) const {
+  const std::uint64_t then = (cursor >> 32) & kEpochMask;
+  const std::uint64_t pos = cursor & kPositionMask;
+  // Holes swept since the cursor was issued; wrong only if 2^31 or more
+  // were swept between two steps of one scan.
+  const std::uint64_t shift = (removed_total_ - then) & kEpochMask;
+  return static_cast<std::size_t>(pos > shift ? pos - shift : 0);
+}
+
+std::uint64_t CompactTable::scan_cursor(std::size_t pos) const {
+  return (removed_total_ & kEpochMask) << 32 | static_cast<std::uint64_t>(pos);
 }
 
 }  // namespace procshare::server

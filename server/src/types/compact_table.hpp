@@ -14,6 +14,12 @@
 //    next rebuild sweeps both. Erasing the newest entry trims it at once, so
 //    back() + erase_at() is O(1).
 // Positions (from find(), back()) stay valid until the next change.
+//
+// scan() walks the order in steps for DICT.SCAN and its kin. A rebuild moves
+// each entry left by at most the number of holes it sweeps, so the cursor
+// carries removed_total_ (holes swept so far) next to the position: on
+// resume the position steps back by the holes swept since, and no entry
+// present for the whole scan is skipped (one may be seen twice).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -55,6 +61,27 @@ class CompactTable {
   // Frees everything.
   void clear();
 
+  // One step of a scan from `cursor` (0 starts): calls f(key, value) for up
+  // to `count` entries in insertion order, visiting at most 10 * count
+  // positions (holes included), and returns the next cursor, 0 at the end.
+  // `cursor` must be below 2^63 (valid_scan_cursor); `count` at least 1.
+  template <class F>
+  std::uint64_t scan(std::uint64_t cursor, std::size_t count, F&& f) const {
+    std::size_t pos = scan_resume(cursor);
+    std::size_t visits = count * 10;
+    for (std::size_t found = 0; pos < entries_.size() && found < count && visits > 0; --visits) {
+      const Record& r = entries_[pos++];
+      if (r) {
+        f(r.key(), r.value());
+        ++found;
+      }
+    }
+    return pos < entries_.size() ? scan_cursor(pos) : 0;
+  }
+  // Cursors carry 31 bits of removed_total_ above a 32-bit position, so
+  // that they fit a signed 64-bit integer.
+  static bool valid_scan_cursor(std::uint64_t cursor) { return cursor >> 63 == 0; }
+
   // Calls f(key, value) for each entry in insertion order.
   template <class F>
   void for_each(F&& f) const {
@@ -92,6 +119,10 @@ class CompactTable {
   // Compacts entries_ and rebuilds slots_ with room for at least `needed`
   // entries plus half as many more, so rebuilds stay amortised O(1).
   void rebuild(std::size_t needed);
+  // Where a scan resumes: the cursor's position, less the holes swept since.
+  std::size_t scan_resume(std::uint64_t cursor) const;
+  // The cursor of a scan that goes on at `pos` (>= 1, so never 0).
+  std::uint64_t scan_cursor(std::size_t pos) const;
   // Puts `pos` in the first free slot on key's probe path.
   void place(std::uint32_t pos, std::size_t h, bool reuse_dummy);
 
@@ -100,6 +131,9 @@ class CompactTable {
   std::size_t mask_ = 0;  // slot count - 1 (slots_ non-null)
   std::size_t live_ = 0;  // entries that are not holes
   std::size_t fill_ = 0;  // slots that are not empty (live + dummy)
+  // Positions dropped from before entries' places: holes swept by
+  // rebuilds, and everything clear() drops. Only grows (mod 2^64).
+  std::uint64_t removed_total_ = 0;
 };
 
 }  // namespace procshare::server

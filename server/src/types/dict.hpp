@@ -37,6 +37,12 @@ class DictObject : public Object {
   // The same for doubles; the result must be finite (VALUEERROR).
   double incrbyfloat(std::string_view key, double x);
 
+  // One step of DICT.SCAN: CompactTable::scan.
+  template <class F>
+  std::uint64_t scan(std::uint64_t cursor, std::size_t count, F&& f) const {
+    return table_.scan(cursor, count, std::forward<F>(f));
+  }
+
   // f(key, value) for each item in insertion order.
   template <class F>
   void for_each(F&& f) const {

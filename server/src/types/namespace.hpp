@@ -23,6 +23,12 @@ class NamespaceObject : public Object {
   // delattr(ns, attr); false when unset.
   bool erase(std::string_view attr) { return table_.erase(attr); }
 
+  // One step of NS.SCAN: CompactTable::scan.
+  template <class F>
+  std::uint64_t scan(std::uint64_t cursor, std::size_t count, F&& f) const {
+    return table_.scan(cursor, count, std::forward<F>(f));
+  }
+
   // f(attr, value) for each attribute, in the order first set.
   template <class F>
   void for_each(F&& f) const {

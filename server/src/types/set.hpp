@@ -26,6 +26,13 @@ class SetObject : public Object {
   std::optional<std::string> pop();
   void clear() { table_.clear(); }
 
+  // One step of SET.SCAN (CompactTable::scan): f(member).
+  template <class F>
+  std::uint64_t scan(std::uint64_t cursor, std::size_t count, F&& f) const {
+    return table_.scan(cursor, count,
+                       [&](std::string_view member, std::string_view) { f(member); });
+  }
+
   // f(member) for each member, oldest first.
   template <class F>
   void for_each(F&& f) const {

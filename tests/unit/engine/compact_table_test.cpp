@@ -128,5 +128,99 @@ TEST(CompactTable, DrainFromTheFrontThenRefill) {
   EXPECT_EQ(t.key_at(t.back()), "n9999");
 }
 
+// scan() in steps while random sets, erases, pops and clears happen between
+// them: every key present for the whole scan comes at least once, and a scan
+// of an unchanged table gives each key exactly once, in insertion order.
+TEST(CompactTable, ScanNeverSkipsWhatStaysThroughChurn) {
+  std::size_t duplicates = 0;
+  for (unsigned seed = 1; seed <= 40; ++seed) {
+    std::mt19937 rng(seed);
+    CompactTable t;
+    const int n = 200 + static_cast<int>(rng() % 2000);
+    for (int i = 0; i < n; ++i) t.set("k" + std::to_string(i), "v");
+    // Keys never touched while scanning: half of the initial ones.
+    std::vector<std::string> staying;
+    std::vector<std::string> churn;
+    for (int i = 0; i < n; ++i) (i % 2 ? churn : staying).push_back("k" + std::to_string(i));
+    std::map<std::string, int> seen;
+    int fresh = 0;
+    std::uint64_t cursor = 0;
+    const std::size_t count = 1 + rng() % 40;
+    int steps = 0;
+    do {
+      ASSERT_TRUE(CompactTable::valid_scan_cursor(cursor));
+      std::size_t got = 0;
+      cursor = t.scan(cursor, count, [&](std::string_view k, std::string_view) {
+        ++seen[std::string(k)];
+        ++got;
+      });
+      ASSERT_LE(got, count);
+      // Churn: erase some of the others (anywhere: before or after the
+      // cursor), add new ones and erase the newest (LIFO trims).
+      for (int j = static_cast<int>(rng() % 30); j > 0 && !churn.empty(); --j) {
+        const std::size_t at = rng() % churn.size();
+        t.erase(churn[at]);
+        churn[at] = churn.back();
+        churn.pop_back();
+      }
+      // Bounded, or a scan slower than the appends would chase the end.
+      for (int j = static_cast<int>(rng() % 20); j > 0 && fresh < n; --j) {
+        churn.push_back("new" + std::to_string(fresh++));
+        t.set(churn.back(), "w");
+      }
+      if (rng() % 4 == 0 && !churn.empty() && t.key_at(t.back()) == churn.back()) {
+        t.erase_at(t.back());  // the newest: trims the end
+        churn.pop_back();
+      }
+      ASSERT_LT(++steps, 100'000);
+    } while (cursor != 0);
+    for (const std::string& k : staying) {
+      ASSERT_TRUE(t.contains(k));
+      EXPECT_GE(seen[k], 1) << "seed " << seed << " skipped " << k;
+    }
+    for (const auto& [k, times] : seen) duplicates += times > 1;
+
+    // Unchanged from now on: each live key once, in order.
+    std::vector<std::string> want, got;
+    t.for_each([&](std::string_view k, std::string_view) { want.emplace_back(k); });
+    cursor = 0;
+    do {
+      cursor =
+          t.scan(cursor, count, [&](std::string_view k, std::string_view) { got.emplace_back(k); });
+    } while (cursor != 0);
+    EXPECT_EQ(got, want) << "seed " << seed;
+  }
+  // Compactions did happen mid-scan (they are what makes duplicates).
+  EXPECT_GT(duplicates, 0u);
+}
+
+// A table of holes: a step visits at most 10 * count positions, so it may
+// end with nothing and a live cursor; the scan still ends, with each key.
+TEST(CompactTable, ScanStepsOverHolesInBoundedWork) {
+  CompactTable t;
+  for (int i = 0; i < 1000; ++i) t.set("k" + std::to_string(i), "v");
+  for (int i = 0; i < 450; ++i) t.erase("k" + std::to_string(i));  // 450 holes, no sweep
+  std::size_t got = 0;
+  std::uint64_t cursor = t.scan(0, 10, [&](std::string_view, std::string_view) { ++got; });
+  EXPECT_EQ(got, 0u);
+  EXPECT_NE(cursor, 0u);
+  std::vector<std::string> keys;
+  int steps = 1;
+  while (cursor != 0) {
+    cursor =
+        t.scan(cursor, 10, [&](std::string_view k, std::string_view) { keys.emplace_back(k); });
+    ++steps;
+  }
+  ASSERT_EQ(keys.size(), 550u);
+  EXPECT_EQ(keys.front(), "k450");
+  EXPECT_EQ(keys.back(), "k999");
+  // Four steps of 100 holes, one of 50 holes and 10 keys, 54 of 10 keys.
+  EXPECT_EQ(steps, 59);
+  // Past the end, or on an empty table: done at once.
+  EXPECT_EQ(t.scan(std::uint64_t{1} << 31, 10, [](auto, auto) {}), 0u);
+  CompactTable empty;
+  EXPECT_EQ(empty.scan(0, 10, [](auto, auto) {}), 0u);
+}
+
 }  // namespace
 }  // namespace procshare::server
