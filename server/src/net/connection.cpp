@@ -43,6 +43,7 @@
 
 #include "procshare/protocol/request_parser.hpp"
 #include "procshare/server/log.hpp"
+#include "procshare/server/persistence.hpp"
 #include "procshare/server/server.hpp"
 #include "procshare/server/text.hpp"
 #include "tls.hpp"
@@ -190,6 +191,12 @@ class StreamConnection final : public Connection,
     last_activity_ = last_input_ = Clock::now();
     for (;;) {
       if (!step()) co_return;
+      if (sync_wait_) {
+        // appendfsync always: the replies go out once the log is on disk.
+        sync_wait_ = sliced_ = false;
+        co_await log_synced();
+        continue;
+      }
       if (sliced_) {
         // The turn ended with requests still to run: let the others go first.
         sliced_ = false;
@@ -340,6 +347,10 @@ class StreamConnection final : public Connection,
   // Writes queued replies until the socket would block. False: write error.
   bool write_now() {
     engine_.flush_log();  // the log first: nothing is acknowledged before it is written
+    if (Persistence* p = engine_.persistence(); p && p->unsynced()) [[unlikely]] {
+      sync_wait_ = true;  // serve() waits for the turn's sync, then writes
+      return true;
+    }
     std::string& out = session_->output;
     while (sent_ < out.size()) {
       asio::error_code ec;
@@ -440,6 +451,18 @@ class StreamConnection final : public Connection,
   // Waits for the next thing to do. A parked wait's deadline is the
   // engine's (Server::expire_waits); its end reaches this loop through
   // Session::on_resume, which cancels the wait below.
+  // One fdatasync for every connection that wrote records this turn: the
+  // first to ask posts it behind the handlers already queued (the other
+  // ready connections, which append their records first), and each waiter
+  // resumes after it.
+  awaitable<void> log_synced() {
+    Persistence* p = engine_.persistence();
+    while (p->unsynced()) {
+      if (p->claim_sync()) asio::post(socket_.get_executor(), [p] { p->sync(); });
+      co_await asio::post(socket_.get_executor(), use_awaitable);
+    }
+  }
+
   awaitable<Wake> wait_for_event() {
     const bool want_read = !delayed() && !finishing() && !backlog_full();
     const bool want_write = !delayed() && pending_output() > 0;
@@ -508,7 +531,8 @@ class StreamConnection final : public Connection,
   bool peer_closed_ = false;  // end of stream seen with replies still to write
   bool stopping_ = false;
   bool killed_ = false;
-  bool sliced_ = false;  // the last turn stopped with requests left to run
+  bool sliced_ = false;     // the last turn stopped with requests left to run
+  bool sync_wait_ = false;  // replies wait for the log's sync (appendfsync always)
 };
 
 // A coroutine parameter lives in the coroutine frame, unlike a lambda's

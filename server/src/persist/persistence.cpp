@@ -84,7 +84,10 @@ std::string base_name(std::uint64_t seq) {
 }  // namespace
 
 Persistence::Persistence(Engine& engine)
-    : engine_(engine), dir_(engine.config().dir), policy_(engine.config().appendfsync) {}
+    : engine_(engine),
+      dir_(engine.config().dir),
+      policy_(engine.config().appendfsync),
+      always_(policy_ == "always") {}
 
 Persistence::~Persistence() {
   {
@@ -372,14 +375,22 @@ void Persistence::write_buffer() {
   if (!write_ok_) log::notice("persistence: the log is written again");
   write_ok_ = true;
   incr_size_ += buffer_.size();
+  written_ += buffer_.size();
   buffer_.clear();
-  if (policy_ == "always" || sync_marks_) {
-    ::fdatasync(fd_);
+  if (sync_marks_) {
+    sync();
     sync_marks_ = false;
-  } else {
+  } else if (!always_) {
     dirty_.store(true, std::memory_order_relaxed);
-  }
+  }  // always: the connections' replies wait for sync(), once per loop turn
   if (buffer_.capacity() > (1u << 20)) buffer_.shrink_to_fit();
+}
+
+void Persistence::sync() {
+  sync_posted_ = false;
+  if (synced_ == written_) return;
+  if (fd_ >= 0) ::fdatasync(fd_);
+  synced_ = written_;
 }
 
 void Persistence::fsync_loop() {
@@ -432,7 +443,7 @@ std::string Persistence::rewrite(bool background) {
   // Everything so far goes to the current incremental log; what comes next
   // goes to a fresh one, which the new base will be followed by.
   write_buffer();
-  if (fd_ >= 0) ::fdatasync(fd_);
+  sync();
   Manifest next = manifest_;
   const std::uint64_t seq = next.seq + 1;
   try {
