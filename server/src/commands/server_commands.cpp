@@ -269,6 +269,7 @@ void cmd_info(Ctx& c) {
     f.add("used_memory_rss", rss_bytes());
     f.add("maxmemory", e.config().maxmemory);
     f.add("maxmemory_policy", "noeviction");
+    f.add("pending_input", e.stats().pending_input);
     section(text, "Memory", f);
   }
   if (wanted("persistence")) {
@@ -303,6 +304,7 @@ void cmd_info(Ctx& c) {
     add("tls_handshake_failures", st.tls_handshake_failures);
     add("auth_timeouts", st.auth_timeouts);
     add("preauth_refusals", st.preauth_refusals);
+    add("pending_input_refusals", st.pending_input_refusals);
     add("auth_throttled_sources", e.auth_throttle().size());
     add("wait_timeouts", st.timeouts);
     section(text, "Stats", f);

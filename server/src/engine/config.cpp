@@ -143,8 +143,13 @@ Limits:
                           commands that grow memory get -OOM (Redis's noeviction)
                           while reads, deletes and waits go on
   --max-array-len N       most elements of one array object (default 1048576)
-  --max-output-buffer SZ  unread replies one client may have queued before it is
-                          disconnected (default 256mb; 0 = no limit)
+  --max-output-buffer SZ  unread replies one client may have queued, beyond the
+                          largest one, before it is disconnected (default 256mb;
+                          0 = no limit): one reply of any size is always delivered
+  --max-pending-input SZ  bytes of partly received requests held for all clients
+                          together (default 1gb; 0 = no limit); a client whose
+                          request would take it past gets -LIMIT and is closed,
+                          unless it is the only one holding any
   --max-bulk SZ           largest bulk string (default 512mb)
   --max-array N           most elements in one request (default 1048576)
   --max-inline SZ         longest inline command line (default 64k)
@@ -231,6 +236,8 @@ Config parse_config(int argc, char** argv) {
       c.max_array_len = static_cast<std::size_t>(parse_number(a, value(i, a), 1, 1L << 40));
     } else if (a == "--max-output-buffer") {
       c.max_output_buffer = parse_size(a, value(i, a));
+    } else if (a == "--max-pending-input") {
+      c.max_pending_input = parse_size(a, value(i, a));
     } else if (a == "--max-bulk") {
       c.limits.max_bulk = parse_size(a, value(i, a));
     } else if (a == "--max-array") {

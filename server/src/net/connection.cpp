@@ -21,7 +21,18 @@
 //    authentication on a keyed server); while parked, at most
 //    kParkedReadAhead of pipelined requests: past it the connection stops
 //    reading, and the kernel's socket buffers push back on the sender;
-//  * output: --max-output-buffer plus the one reply that crossed it.
+//  * output: --max-output-buffer plus the largest reply queued since the
+//    output was last empty. The limit applies to the backlog beyond that
+//    reply, as Redis's client-output-buffer-limit applies to a backlog: a
+//    value that --max-bulk let in can always be read back whole by a client
+//    that reads, whatever the two flags say (issue 12).
+// And all connections together: --max-pending-input bounds the sum of the
+// input they hold (Stats::pending_input). A connection whose partial request
+// grows the sum past it while others hold input too gets -LIMIT and is
+// closed (over_input_budget). Closing rather than pausing its reads: paused
+// uploads that each wait for the others to finish would wait forever. Its
+// request was never run, so nothing acknowledged is lost; a lone request is
+// never refused, so whatever the request limits accept can be sent.
 //
 // Fairness: one turn runs at most kSliceCommands requests (or kSliceBytes of
 // them) before the connection yields to the loop, so a deep pipeline (say
@@ -73,6 +84,9 @@ constexpr std::size_t kFlushAt = 64 * 1024;
 constexpr std::size_t kCompactAt = 1024 * 1024;
 // Buffers grown past this by one big request or reply are given back.
 constexpr std::size_t kShrinkAbove = 1024 * 1024;
+// A connection holding no more input than this is never refused by
+// --max-pending-input: ordinary requests go on while big uploads fill it.
+constexpr std::size_t kSmallInput = 16 * 1024;
 // A closing connection (protocol error, failed AUTH.PROVE, QUIT, shutdown)
 // gets this long to take its last replies; then it is closed regardless.
 constexpr auto kCloseFlushTimeout = std::chrono::seconds(5);
@@ -148,6 +162,7 @@ class StreamConnection final : public Connection,
     socket_.shutdown(Socket::shutdown_both, ec);
     socket_.close(ec);
     log::verbose("client {} closed", session_->id());
+    hold_input(0);
     engine_.close_session(*session_);  // also ends a wait it was parked in
     session_ = nullptr;
     server_.remove(this);
@@ -253,6 +268,7 @@ class StreamConnection final : public Connection,
       return false;
     }
     if (!execute_buffered()) return false;
+    if (over_input_budget()) refuse_input();
     if (over_output_limit()) return false;
     if (!delayed() && !write_now()) return false;
     if (finishing() && !delayed()) {
@@ -330,17 +346,71 @@ class StreamConnection final : public Connection,
       if (pending_output() >= kFlushAt && !delayed() && !write_now()) return false;
     }
     compact_input();
-    session_->input_buffered = buffered_input();
+    hold_input(buffered_input());
     return true;
+  }
+
+  // Keeps this connection's share of Stats::pending_input up to date.
+  void hold_input(std::size_t bytes) {
+    std::size_t& total = engine_.stats().pending_input;
+    total = total - session_->input_buffered + bytes;
+    session_->input_buffered = bytes;
+  }
+
+  // Whether input grown since the last turn takes the sum held by all
+  // connections past --max-pending-input. Not for a parked connection (its
+  // read-ahead has its own bound), a small request, or the only connection
+  // holding input: a request the parser accepts can always be sent alone.
+  bool over_input_budget() {
+    const std::size_t held = buffered_input();
+    const bool grew = held > input_checked_;
+    input_checked_ = held;
+    const std::size_t budget = engine_.config().max_pending_input;
+    const std::size_t total = engine_.stats().pending_input;
+    return budget != 0 && grew && held > kSmallInput && total > budget && total > held &&
+           !session_->parked() && !finishing();
+  }
+
+  // Drops the partial request, says why and closes once that is written.
+  void refuse_input() {
+    ++engine_.stats().pending_input_refusals;
+    log::notice(
+        "client {} ({}) closed: its partial request of {} bytes would take the input "
+        "held for all clients to {}, over max-pending-input {}",
+        session_->id(), session_->peer(), buffered_input(), engine_.stats().pending_input,
+        engine_.config().max_pending_input);
+    write_error(session_->out, ErrorCode::limit,
+                fmt::format("request refused: input held for all clients would pass "
+                            "max-pending-input ({} bytes)",
+                            engine_.config().max_pending_input));
+    session_->close_after_reply = true;
+    start_ = in_len_ = 0;
+    parser_.reset();  // it holds the refused request's offsets
+    in_.resize_to(kIdleChunk, 0);
+    hold_input(0);
+  }
+
+  // Unread replies beyond the largest one queued since the output was last
+  // empty (see the top of this file). Replies are appended only in this
+  // connection's turn and each append is followed by a call here, so the
+  // growth since the last call is one reply (or a delivered wait's and one).
+  std::size_t output_backlog() {
+    const std::size_t size = session_->output.size();
+    if (size > output_seen_) largest_reply_ = std::max(largest_reply_, size - output_seen_);
+    output_seen_ = size;
+    return pending_output() - std::min(pending_output(), largest_reply_);
   }
 
   bool over_output_limit() {
     const std::size_t limit = engine_.config().max_output_buffer;
-    if (limit == 0 || pending_output() <= limit) return false;  // 0: no limit, as in Redis
+    const std::size_t backlog = output_backlog();
+    if (limit == 0 || backlog <= limit) return false;  // 0: no limit, as in Redis
     ++engine_.stats().output_buffer_disconnects;
-    log::notice("client {} ({}) closed: {} bytes of replies unread, over max-output-buffer {}",
-                session_->id(), session_->peer(), pending_output(),
-                engine_.config().max_output_buffer);
+    log::notice(
+        "client {} ({}) closed: {} bytes of replies unread beyond the largest one ({} bytes), "
+        "over max-output-buffer {}",
+        session_->id(), session_->peer(), backlog, largest_reply_,
+        engine_.config().max_output_buffer);
     return true;
   }
 
@@ -362,10 +432,11 @@ class StreamConnection final : public Connection,
     }
     if (sent_ == out.size()) {
       out.clear();
-      sent_ = 0;
+      sent_ = output_seen_ = largest_reply_ = 0;
       if (out.capacity() > kShrinkAbove) out.shrink_to_fit();
     } else if (sent_ >= kCompactAt && sent_ * 2 >= out.size()) {
       out.erase(0, sent_);
+      output_seen_ -= std::min(output_seen_, sent_);
       sent_ = 0;
     }
     return true;
@@ -380,9 +451,17 @@ class StreamConnection final : public Connection,
 
   // Room for the next read: kReadChunk while the reads keep filling what
   // they are given, kIdleChunk otherwise.
+  // A big bulk in flight grows the buffer by doubling, up to the bulk's
+  // end: growing by one read at a time copied the partial request on every
+  // read, O(n^2) (a 64 MB SET took 86 s).
   asio::mutable_buffer input_space() {
     const std::size_t want = last_read_full_ ? kReadChunk : kIdleChunk;
-    if (in_.capacity() - in_len_ < want) in_.resize_to(in_len_ + want, in_len_);
+    if (in_.capacity() - in_len_ < want) {
+      const std::size_t bulk_end = parser_.bulk_end() ? start_ + parser_.bulk_end() : 0;
+      std::size_t size = in_len_ + want;
+      if (bulk_end > size) size = std::min(bulk_end, std::max(size, 2 * in_.capacity()));
+      in_.resize_to(size, in_len_);
+    }
     space_ = in_.capacity() - in_len_;
     return asio::buffer(in_.data() + in_len_, space_);
   }
@@ -391,7 +470,8 @@ class StreamConnection final : public Connection,
   // a big request goes back to what the partial request needs plus
   // kIdleChunk, so that idle connections hold little (issue 12).
   void shrink_idle_buffers() {
-    if (in_.capacity() > in_len_ + kIdleChunk) {
+    // Not while a bulk's data is arriving: the room was made for it.
+    if (in_.capacity() > in_len_ + kIdleChunk && start_ + parser_.bulk_end() <= in_len_) {
       last_read_full_ = false;
       in_.resize_to(in_len_ + kIdleChunk, in_len_);
     }
@@ -412,7 +492,7 @@ class StreamConnection final : public Connection,
     if (ec) return false;  // end of stream or reset: the client left
     in_len_ += n;
     last_read_full_ = n == space_;
-    session_->input_buffered = buffered_input();
+    hold_input(buffered_input());
     got_input_ = true;  // step() stamps last_activity_ with its clock read
     return true;
   }
@@ -520,7 +600,10 @@ class StreamConnection final : public Connection,
   std::size_t space_ = 0;        // what input_space() offered the last read
   bool last_read_full_ = false;  // that read filled it: the client sends in bulk
   std::size_t start_ = 0;
-  std::size_t sent_ = 0;  // bytes of session_->output already written
+  std::size_t sent_ = 0;           // bytes of session_->output already written
+  std::size_t output_seen_ = 0;    // session_->output's size at the last output_backlog()
+  std::size_t largest_reply_ = 0;  // the largest reply queued since the output was empty
+  std::size_t input_checked_ = 0;  // buffered_input() at the last over_input_budget()
   Clock::time_point last_activity_;
   Clock::time_point last_input_;                  // bytes last received (CLIENT HEARTBEAT)
   Clock::time_point now_;                         // step()'s clock read, for the work of that turn

@@ -61,6 +61,7 @@ Server::Server(asio::io_context& io, Engine& engine)
     const Config& c = engine_.config();
     f.add("protected_mode", c.authkey ? "no" : "yes");
     f.add("max_output_buffer", c.max_output_buffer);
+    f.add("max_pending_input", c.max_pending_input);
     f.add("idle_timeout", static_cast<std::size_t>(c.idle_timeout.count()));
     f.add("max_bulk", c.limits.max_bulk);
     f.add("max_array", c.limits.max_array);

@@ -50,6 +50,16 @@ class RequestParser {
   // Forget any partial progress (after the caller dropped its buffer).
   void reset();
 
+  // While the data of a bulk is awaited (the last parse needed more): the
+  // input size, from the request's first byte, that completes that bulk and
+  // its CRLF; otherwise 0. Lets the caller grow its buffer geometrically
+  // towards it instead of by one read at a time.
+  std::size_t bulk_end() const {
+    return in_multibulk_ && pending_bulk_len_ >= 0
+               ? scan_pos_ + static_cast<std::size_t>(pending_bulk_len_) + 2
+               : 0;
+  }
+
  private:
   ParseResult parse_multibulk(std::string_view input);
   ParseResult parse_inline(std::string_view input);

@@ -39,8 +39,13 @@ struct Config {
   // these and `limits` applies.
   protocol::Limits preauth_limits = protocol::Limits::pre_auth();
   std::size_t maxclients = 10000;
-  std::size_t max_objects = 0;                         // 0 = unlimited
-  std::size_t max_output_buffer = 256u * 1024 * 1024;  // replies queued for one client
+  std::size_t max_objects = 0;  // 0 = unlimited
+  // Replies queued for one client beyond its largest one (0 = no limit).
+  std::size_t max_output_buffer = 256u * 1024 * 1024;
+  // Bytes of requests received and not yet run, summed over all clients; a
+  // client that would take the sum past it while others hold some too is
+  // refused (0 = no limit).
+  std::size_t max_pending_input = 1024u * 1024 * 1024;
   // Redis's noeviction: past it, commands flagged `grows` get -OOM (0 = no limit).
   std::size_t maxmemory = 0;
   std::size_t max_array_len = 1024 * 1024;  // elements of one array object (CREATE array)

@@ -40,6 +40,10 @@ struct Stats {
   std::uint64_t tls_handshake_failures = 0;  // refused or abandoned TLS handshakes
   std::uint64_t auth_timeouts = 0;           // closed for not authenticating in time
   std::uint64_t preauth_refusals = 0;        // refused: the unauthenticated share was full
+  std::uint64_t pending_input_refusals = 0;  // closed: --max-pending-input was full
+  // Not a counter: bytes of requests received and not yet run, all clients
+  // together (the connections keep it up to date; --max-pending-input).
+  std::size_t pending_input = 0;
 };
 
 class Persistence;
