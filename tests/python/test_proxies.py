@@ -63,6 +63,32 @@ def test_dict_matches_python(manager):
     assert prox.copy() == real
 
 
+# Values at the edges of the hot methods' own str/int encoding (d[k] = v,
+# d[k], d.get, q.put, q.get): plain text, text that reads as a number,
+# tagged text, non-ASCII, lone surrogates, whole numbers, bytes.
+EDGE_VALUES = ["", "a", "item", "i", "n", "in", "inf", "nan", "info", "nano", "Inf", "-inf",
+               ":", "9", "0", "01", "-1", "1e5", " 1", "\x00x", "é", "\ud800", "~", 0, 7, -7,
+               10 ** 30, True, 1.5, b"x", b"\xff", None]
+
+
+def test_hot_paths_store_what_values_encode_gives(manager):
+    from procshare import values
+    d, q = manager.dict(), manager.Queue()
+    for v in EDGE_VALUES:
+        d[v] = v
+        assert type(d[v]) is type(v) and d[v] == v, v
+        assert d.get(v) == v and type(d.get(v)) is type(v)
+        # what the server stored is values.encode's bytes (C++ and netcat read the same)
+        assert d._client.call("DICT.GET", d._name, values.encode(v)) == values.encode(v), v
+        q.put(v)
+        got = q.get()
+        assert type(got) is type(v) and got == v, v
+    assert len(d) == len(EDGE_VALUES)
+    with pytest.raises(KeyError):
+        d["not there"]
+    assert d.get("not there", 5) == 5
+
+
 def test_dict_union_and_comparison(manager):
     d = manager.dict({"a": 1})
     assert d | {"b": 2} == {"a": 1, "b": 2}

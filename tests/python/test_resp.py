@@ -52,11 +52,14 @@ class FakeServer:
                 return
             self.requests.append(args)
             data = reply(args) if callable(reply) else reply
-            if self.trickle:
-                for i in range(len(data)):
-                    s.sendall(data[i:i + 1])
-            else:
-                s.sendall(data)
+            try:
+                if self.trickle:
+                    for i in range(len(data)):
+                        s.sendall(data[i:i + 1])
+                else:
+                    s.sendall(data)
+            except (BrokenPipeError, ConnectionResetError):
+                break  # the client hung up first (it refused the server's proof)
         s.close()
 
     def close(self):

@@ -134,6 +134,32 @@ def pack(args: Sequence[Any]) -> bytes:
     return b"".join(out)
 
 
+# _WHOLE_BULK_HEAD[n]: the header of the one bulk reply that is n bytes long
+# in all (a length plus its digit count only grows, so there is at most
+# one): a read of n bytes that starts with it holds that whole reply and
+# nothing else.
+_WHOLE_BULK_MAX = 4096
+
+
+def _whole_bulk_heads():
+    heads = [b"-"] * _WHOLE_BULK_MAX  # "-": matches no bulk
+    for size in range(_WHOLE_BULK_MAX):
+        head = b"$%d\r\n" % size
+        n = len(head) + size + 2
+        if n < _WHOLE_BULK_MAX:
+            heads[n] = head
+    return tuple(heads)
+
+
+_WHOLE_BULK_HEAD = _whole_bulk_heads()
+
+# roundtrip's first read of a reply: small replies are nearly all of them,
+# and a read of up to this many bytes makes a bytes object from Python's
+# small-object allocator (up to 512 bytes with its header), measurably
+# cheaper than a 64 KiB one that is shrunk afterwards. After a reply that
+# filled it the reads are of 64 KiB, until a reply is small again.
+_SMALL_READ = 448
+
 _live_connections = weakref.WeakSet()
 
 # This process's pid, kept current across fork() (cheaper than os.getpid(),
@@ -197,6 +223,7 @@ class Connection:
         self.sock = s
         self._buf = b""
         self._pos = 0
+        self._read_size = _SMALL_READ
         _live_connections.add(self)
         self._handshake(authkey, client_name)
 
@@ -237,27 +264,36 @@ class Connection:
         if self.unread or sock is None or self._pos != len(self._buf):
             self.send(data)
             return self.read_reply()
+        size = self._read_size
         try:
             sock.sendall(data)
-            buf = sock.recv(65536)
+            buf = sock.recv(size)
         except OSError as e:
             self.close()
             raise ProcshareConnectionError("%s: %s" % (self.address, e)) from None
-        if not buf:
-            self.close()
-            raise ProcshareConnectionError("connection closed by the server")
-        t = buf[0]
-        if t == 36:  # $
-            end = buf.find(b"\r\n")
-            if end > 0:
-                n = int(buf[1:end])
-                if n >= 0 and end + n + 4 == len(buf):
-                    return buf[end + 2:end + 2 + n]
-        elif t == 58:  # :
-            if buf[-2:] == b"\r\n" and buf.find(b"\r\n") == len(buf) - 2:
-                return int(buf[1:-2])
-        elif buf == b"+OK\r\n":
-            return _OK
+        n = len(buf)
+        if n < size:
+            if size != _SMALL_READ and n < _SMALL_READ:
+                self._read_size = _SMALL_READ
+            t = buf[0] if n else None
+            if t == 36:  # $: whole when its length is that of the header it starts with
+                if n < _WHOLE_BULK_MAX:
+                    head = _WHOLE_BULK_HEAD[n]
+                    if buf.startswith(head):
+                        return buf[len(head):-2]
+            elif t == 58:  # : one integer reply, nothing after it
+                if buf[-1] == 10:
+                    try:
+                        return int(buf[1:])  # int() ignores the CRLF; a second reply fails it
+                    except ValueError:
+                        pass
+            elif buf == b"+OK\r\n":
+                return _OK
+            elif not n:
+                self.close()
+                raise ProcshareConnectionError("connection closed by the server")
+        else:  # a long reply: the next ones may be long too
+            self._read_size = 65536
         self._buf = buf
         self._pos = 0
         return self.read_reply()
@@ -704,6 +740,13 @@ class Pipeline:
     def add(self, args, decode=None, error=None) -> Pending:
         p = Pending(decode, error)
         self._buf.append(pack(args))
+        self._pending.append(p)
+        return p
+
+    def add_packed(self, data, decode=None, error=None) -> Pending:
+        """``add`` for a command packed already."""
+        p = Pending(decode, error)
+        self._buf.append(data)
         self._pending.append(p)
         return p
 

@@ -157,10 +157,12 @@ class Client:
             time.sleep(pause)  # back-off between connection attempts
             pause = min(pause * 2, 0.5)
 
-    def _after_break(self, commands, error):
+    def _after_break(self, commands, error, data=None):
         """A command's connection broke before its replies came. Reads (the
         server's ``readonly`` commands) run once more on a new connection;
-        anything else raises ConnectionLost: it may or may not have run."""
+        anything else raises ConnectionLost: it may or may not have run.
+        ``data``: the one command packed (then ``commands`` need only hold
+        its name)."""
         if not all(c[0] in _READS for c in commands):
             raise ConnectionLost(
                 "the connection to %s broke before the reply to %s came (%s): it may or may not "
@@ -168,7 +170,7 @@ class Client:
                                    error)) from None
         conn = self._reconnect()
         if len(commands) == 1:
-            return conn.roundtrip(pack(commands[0]))
+            return conn.roundtrip(pack(commands[0]) if data is None else data)
         return conn.call_many(commands)
 
     def call(self, *args):

@@ -35,6 +35,57 @@ def _ident(r):
     return r
 
 
+# values.encode stores an ASCII str that starts with a character after "9"
+# as its own bytes unless it is "inf" or "nan" (which read back as floats):
+# the hot methods test ``x.isascii() and x >= ":" and x != "inf" and
+# x != "nan"`` and encode such a str themselves.
+
+
+def _prefix(cmd: bytes, nargs: int, name: bytes) -> bytes:
+    """The packed start of ``cmd name`` plus nargs - 1 more arguments."""
+    return b"*%d\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n" % (nargs + 1, len(cmd), cmd, len(name), name)
+
+
+def _dec_value(proxy, r):
+    """Decodes a value reply: numbers as they came, bulk through values
+    (plain text and whole numbers straight here: the common replies)."""
+    if type(r) is not bytes:
+        return r
+    if not r:
+        return ""
+    c = r[0]
+    if c > 57 and r != b"inf" and r != b"nan":  # after "9": text (values.decode's rules)
+        try:
+            return r.decode()
+        except UnicodeDecodeError:
+            return r
+    if 48 < c <= 57 and r.isdigit():  # no leading zero: an int as values.decode reads it
+        return int(r)
+    return values.decode(r, proxy._client._make_ref)
+
+
+def _dec_taken(proxy, r):
+    """Decodes a value that was removed from its container (pop, get):
+    the detached references it held are given back, once this process
+    holds its own."""
+    if type(r) is not bytes or not r or r[0] != 0 or b'"$ref"' not in r:
+        return _dec_value(proxy, r)  # references live in tagged JSON only
+    found = []
+    client = proxy._client
+
+    def ref(typeid, name):
+        p = client._make_ref(typeid, name)
+        found.append(p)
+        return p
+    v = values.decode(r, ref)
+    client._take_detached(found)
+    return v
+
+
+def _key_error(e, key):
+    return to_exception(e, key=key)
+
+
 def _timeout_args(block=True, timeout=None):
     if not block:
         return (b"NOWAIT",)
@@ -49,44 +100,25 @@ class BaseProxy:
     """What every proxy has: the object's name, its client, pickling."""
 
     _typeid = None
+    # Packed command starts kept per proxy (attribute: (command, number of
+    # arguments)), for the hot methods that send through _rt.
+    _packed = {}
 
     def __init__(self, client, name: bytes, **state):
         object.__setattr__(self, "_client", client)
         object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_anon", name.startswith(b"anon:"))
         object.__setattr__(self, "_tracked_pid", None)
         object.__setattr__(self, "_state", state)
+        for attr, (cmd, nargs) in self._packed.items():
+            object.__setattr__(self, attr, _prefix(cmd, nargs, name))
 
     # -- plumbing ----------------------------------------------------------
-    @property
-    def _anon(self):
-        return self._name.startswith(b"anon:")
-
     def _procshare_ref(self):
         return self._typeid, self._name
 
-    def _dec(self, r):
-        """Decodes a value reply: numbers as they came, bulk through values."""
-        if type(r) is bytes:
-            return values.decode(r, self._client._make_ref)
-        return r
-
-    def _dec_taken(self, r):
-        """Decodes a value that was removed from its container (pop, get):
-        the detached references it held are given back, once this process
-        holds its own."""
-        if type(r) is not bytes:
-            return r
-        if b'"$ref"' not in r:
-            return values.decode(r, self._client._make_ref)
-        found = []
-
-        def ref(typeid, name):
-            p = self._client._make_ref(typeid, name)
-            found.append(p)
-            return p
-        v = values.decode(r, ref)
-        self._client._take_detached(found)
-        return v
+    _dec = _dec_value
+    _dec_taken = _dec_taken
 
     def _enc(self, v, pre):
         refs = []
@@ -107,7 +139,12 @@ class BaseProxy:
         client = self._client
         if self._tracked_pid != _pid[0] and self._anon:
             client._track(self)
-        conn = client._conn()
+        try:
+            conn = client._local.conn
+        except AttributeError:
+            conn = None
+        if conn is None or conn.sock is None or conn.pid != _pid[0]:
+            conn = client._conn()
         if pre:
             client._detach_refs(conn, pre)
         pl = conn.pipeline
@@ -128,6 +165,46 @@ class BaseProxy:
         if type(r) is ErrorReply:
             raise (error(r) if error else to_exception(r))
         return decode(r) if decode else r
+
+    def _rt(self, data, cmd, decode=None, error=None, arg=None, behind=False):
+        """_call for a command packed already, that stores no proxy: the
+        path of the hot methods. ``data`` is the packed command, ``cmd`` its
+        name (a read runs again after a broken connection, by _READS);
+        ``decode(proxy, reply)`` gives the result (None: no result) and
+        ``error(reply, arg)`` maps an error, so that no closure is made per
+        call. Same steps as _call."""
+        client = self._client
+        if self._tracked_pid != _pid[0] and self._anon:
+            client._track(self)
+        try:
+            conn = client._local.conn
+        except AttributeError:
+            conn = None
+        if conn is None or conn.sock is None or conn.pid != _pid[0]:
+            conn = client._conn()
+        if conn.pipeline is not None or behind and conn.behind:
+            return self._rt_later(conn, data, cmd, decode, error, arg)
+        try:
+            r = conn.roundtrip(data)
+        except ProcshareConnectionError as e:
+            r = client._after_break(((cmd,),), e, data)
+        if conn.late_error is not None:
+            conn.raise_late()
+        if type(r) is ErrorReply:
+            raise error(r, arg) if error is not None else to_exception(r)
+        return decode(self, r) if decode is not None else None
+
+    def _rt_later(self, conn, data, cmd, decode, error, arg):
+        """_rt's command queued in a pipeline or sent without waiting."""
+        dec = _none if decode is None else (lambda r: decode(self, r))
+        err = None if error is None else (lambda e: error(e, arg))
+        if conn.pipeline is not None:
+            return conn.pipeline.add_packed(data, dec, err)
+        try:
+            conn.send_behind(data, err)
+        except ProcshareConnectionError as e:
+            self._client._after_break(((cmd,),), e)  # a write: raises ConnectionLost
+        return None
 
     def _call_many(self, commands, pre=()):
         """Several commands in one write, not pipelinable; raises the first error."""
@@ -191,15 +268,36 @@ class DictProxy(BaseProxy):
     """A shared dict. Values keep their Python types (docs/values.md)."""
 
     _typeid = "dict"
+    _packed = {"_p_get": (b"DICT.GET", 2), "_p_set": (b"DICT.SET", 3)}
 
+    # The hot methods encode plain str and int values here (what
+    # values.encode would give) and send through _rt.
     def __getitem__(self, key):
-        return self._call((b"DICT.GET", self._name, values.encode(key)), self._dec,
-                          lambda e: to_exception(e, key=key))
+        if type(key) is str and key.isascii() and key >= ":" and key != "inf" and key != "nan":
+            k = key.encode()
+        else:
+            k = values.encode(key)
+        return self._rt(self._p_get + b"$%d\r\n%b\r\n" % (len(k), k), b"DICT.GET", _dec_value,
+                        _key_error, key)
 
     def __setitem__(self, key, value):
-        pre = []
-        v = self._enc(value, pre)
-        self._call((b"DICT.SET", self._name, values.encode(key), v), _none, None, pre, True)
+        if type(key) is str and key.isascii() and key >= ":" and key != "inf" and key != "nan":
+            k = key.encode()
+        else:
+            k = values.encode(key)
+        t = type(value)
+        if t is int:
+            v = b"%d" % value
+        elif t is str and value.isascii() and value >= ":" and value != "inf" and value != "nan":
+            v = value.encode()
+        else:
+            pre = []
+            v = self._enc(value, pre)
+            if pre:
+                self._call((b"DICT.SET", self._name, k, v), _none, None, pre, True)
+                return
+        self._rt(self._p_set + b"$%d\r\n%b\r\n$%d\r\n%b\r\n" % (len(k), k, len(v), v),
+                 b"DICT.SET", None, None, None, True)
 
     def __delitem__(self, key):
         self._call((b"DICT.DEL", self._name, values.encode(key)), None,
@@ -238,12 +336,13 @@ class DictProxy(BaseProxy):
     _getvalue = copy
 
     def get(self, key, default=None):
-        def err(e):
-            if e.code == "KEYERROR":
-                return _Return(default)
-            return to_exception(e)
+        if type(key) is str and key.isascii() and key >= ":" and key != "inf" and key != "nan":
+            k = key.encode()
+        else:
+            k = values.encode(key)
         try:
-            return self._call((b"DICT.GET", self._name, values.encode(key)), self._dec, err)
+            return self._rt(self._p_get + b"$%d\r\n%b\r\n" % (len(k), k), b"DICT.GET", _dec_value,
+                            _default_error, default)
         except _Return as r:
             return r.value
 
@@ -334,6 +433,12 @@ class _Return(Exception):
     def __init__(self, value):
         super().__init__()
         self.value = value
+
+
+def _default_error(e, default):
+    if e.code == "KEYERROR":
+        return _Return(default)
+    return to_exception(e)
 
 
 # ---------------------------------------------------------------- list
@@ -854,11 +959,25 @@ class QueueProxy(BaseProxy):
     """Manager.Queue: queue.Queue's API, raising queue.Empty / queue.Full."""
 
     _typeid = "queue"
+    _packed = {"_p_put": (b"QUEUE.PUT", 2), "_p_get": (b"QUEUE.GET", 1)}
 
     def put(self, item, block=True, timeout=None):
-        pre = []
-        v = self._enc(item, pre)
-        self._call((b"QUEUE.PUT", self._name, v) + _timeout_args(block, timeout), _none, None, pre)
+        t = type(item)
+        if t is str and item.isascii() and item >= ":" and item != "inf" and item != "nan":
+            v = item.encode()  # what values.encode gives, the common case
+        elif t is int:
+            v = b"%d" % item
+        else:
+            pre = []
+            v = self._enc(item, pre)
+            if pre:
+                self._call((b"QUEUE.PUT", self._name, v) + _timeout_args(block, timeout), _none,
+                           None, pre)
+                return
+        if block and timeout is None:
+            self._rt(self._p_put + b"$%d\r\n%b\r\n" % (len(v), v), b"QUEUE.PUT")
+        else:
+            self._call((b"QUEUE.PUT", self._name, v) + _timeout_args(block, timeout), _none)
 
     def get(self, block=True, timeout=None, *, lease=None):
         """queue.Queue.get. With ``lease`` (seconds): a :class:`Job` that
@@ -866,6 +985,8 @@ class QueueProxy(BaseProxy):
         if it is nacked, its lease runs out or this process dies."""
         if lease is not None:
             return self.get_job(block, timeout, lease=lease)
+        if block and timeout is None:
+            return self._rt(self._p_get, b"QUEUE.GET", _dec_taken)
         return self._call((b"QUEUE.GET", self._name) + _timeout_args(block, timeout), self._dec_taken)
 
     def get_job(self, block=True, timeout=None, lease=30.0):

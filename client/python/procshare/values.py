@@ -59,11 +59,12 @@ def encode(value: Any, refs: Optional[List[Any]] = None) -> bytes:
             b = value.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates: only pickle keeps them
             return b"\x00p" + pickle.dumps(value, PICKLE_PROTOCOL)
-        if b and (b[0] == 0 or b[0] in b"-0123456789in") and _looks_plain(b):
+        if b and (b[0] == 0 or b[0] in b"-0123456789" and _looks_plain(b)
+                  or b[0] in b"in" and (b == b"inf" or b == b"nan")):
             return b"\x00s" + b
         return b
     if t is int:
-        return str(value).encode()
+        return b"%d" % value
     if t is float:
         return repr(value).encode()
     if t is bytes:
@@ -188,11 +189,13 @@ def decode(data: bytes, ref: Optional[Callable[[str, bytes], Any]] = None) -> An
             return pickle.loads(data[2:])
         raise EncodingError("unknown value format letter %r" % (letter.decode("latin-1"),))
     if first in b"-0123456789":
+        if first != 48 and data.isdigit():  # the common whole number, without the pattern
+            return int(data)
         if _INT.match(data):
             return int(data)
         if _FLOAT.match(data):
             return float(data)
-    elif first in b"in" and _FLOAT.match(data):
+    elif first in b"in" and len(data) == 3 and _FLOAT.match(data):
         return float(data)
     try:
         return data.decode("utf-8")
