@@ -352,10 +352,6 @@ void Engine::log_command(Session& s, const Ctx& ctx, std::size_t mark) {
   persist_->append(args);
 }
 
-void Engine::flush_log_now() {
-  persist_->before_reply();
-}
-
 void Engine::start_persistence() {
   persist_ = std::make_unique<Persistence>(*this);
   Session& replayer = open_session(Transport::memory, "log");

@@ -207,9 +207,9 @@ class StreamConnection final : public Connection,
     for (;;) {
       if (!step()) co_return;
       if (sync_wait_) {
-        // appendfsync always: the replies go out once the log is on disk.
+        // The replies go out once the log has what they acknowledge.
         sync_wait_ = sliced_ = false;
-        co_await log_synced();
+        co_await log_committed();
         continue;
       }
       if (sliced_) {
@@ -416,10 +416,13 @@ class StreamConnection final : public Connection,
 
   // Writes queued replies until the socket would block. False: write error.
   bool write_now() {
-    engine_.flush_log();  // the log first: nothing is acknowledged before it is written
-    if (Persistence* p = engine_.persistence(); p && p->unsynced()) [[unlikely]] {
-      sync_wait_ = true;  // serve() waits for the turn's sync, then writes
-      return true;
+    // The log first: nothing is acknowledged before it is written.
+    if (Persistence* p = engine_.persistence()) [[unlikely]] {
+      if (const auto mark = p->commit_mark(); p->committed() < mark) {
+        commit_mark_ = mark;
+        sync_wait_ = true;  // serve() waits for the turn's commit, then writes
+        return true;
+      }
     }
     std::string& out = session_->output;
     while (sent_ < out.size()) {
@@ -531,14 +534,14 @@ class StreamConnection final : public Connection,
   // Waits for the next thing to do. A parked wait's deadline is the
   // engine's (Server::expire_waits); its end reaches this loop through
   // Session::on_resume, which cancels the wait below.
-  // One fdatasync for every connection that wrote records this turn: the
-  // first to ask posts it behind the handlers already queued (the other
-  // ready connections, which append their records first), and each waiter
-  // resumes after it.
-  awaitable<void> log_synced() {
+  // One log write (and with always one fdatasync) for every connection that
+  // is ready this turn: the first to wait posts the commit behind the
+  // handlers already queued, which append their records first
+  // (Persistence::commit_mark tells more).
+  awaitable<void> log_committed() {
     Persistence* p = engine_.persistence();
-    while (p->unsynced()) {
-      if (p->claim_sync()) asio::post(socket_.get_executor(), [p] { p->sync(); });
+    while (p->committed() < commit_mark_) {
+      if (p->claim_commit()) asio::post(socket_.get_executor(), [p] { p->commit(); });
       co_await asio::post(socket_.get_executor(), use_awaitable);
     }
   }
@@ -615,7 +618,8 @@ class StreamConnection final : public Connection,
   bool stopping_ = false;
   bool killed_ = false;
   bool sliced_ = false;     // the last turn stopped with requests left to run
-  bool sync_wait_ = false;  // replies wait for the log's sync (appendfsync always)
+  bool sync_wait_ = false;  // replies wait for the log's commit (appendonly)
+  std::uint64_t commit_mark_ = 0;
 };
 
 // A coroutine parameter lives in the coroutine frame, unlike a lambda's

@@ -344,12 +344,18 @@ void Persistence::reserve_marks() {
   sync_marks_ = true;
 }
 
-void Persistence::before_reply() {
-  if (engine_.fencing_tokens() > reserved_tokens_ || engine_.last_client_id() > reserved_clients_ ||
-      engine_.delivery_ids() > reserved_deliveries_) [[unlikely]] {
-    reserve_marks();
-  }
+bool Persistence::marks_due() const {
+  return engine_.fencing_tokens() > reserved_tokens_ ||
+         engine_.last_client_id() > reserved_clients_ ||
+         engine_.delivery_ids() > reserved_deliveries_;
+}
+
+void Persistence::commit() {
+  commit_posted_ = false;
+  const std::uint64_t mark = commit_mark();
   if (!buffer_.empty()) write_buffer();
+  if (always_) sync();
+  committed_ = std::max(committed_, mark);
 }
 
 bool Persistence::write_all(int fd, std::string_view data) {
@@ -382,12 +388,11 @@ void Persistence::write_buffer() {
     sync_marks_ = false;
   } else if (!always_) {
     dirty_.store(true, std::memory_order_relaxed);
-  }  // always: the connections' replies wait for sync(), once per loop turn
+  }  // always: commit() syncs, once per loop turn
   if (buffer_.capacity() > (1u << 20)) buffer_.shrink_to_fit();
 }
 
 void Persistence::sync() {
-  sync_posted_ = false;
   if (synced_ == written_) return;
   if (fd_ >= 0) ::fdatasync(fd_);
   synced_ = written_;
@@ -476,6 +481,9 @@ std::string Persistence::rewrite(bool background) {
 }
 
 void Persistence::cron() {
+  // Records no reply waits for (a lease or a connection that ended, a wait
+  // that timed out) reach the file within a tick.
+  if (committed_ < written_ + buffer_.size()) commit();
   if (child_ <= 0) return;
   int status = 0;
   pid_t r = ::waitpid(child_, &status, WNOHANG);

@@ -162,11 +162,6 @@ class Engine {
   void start_persistence();
   Persistence* persistence() { return persist_.get(); }
   bool logging() const { return logging_; }
-  // Before a connection writes replies: the log reaches the file first.
-  void flush_log() {
-    if (logging_) [[unlikely]]
-      flush_log_now();
-  }
   // Runs one logged command at start-up (no client, no reply).
   void replay(std::span<const std::string_view> args);
   // Logs `argv` instead of the running command's own arguments (a command
@@ -187,7 +182,6 @@ class Engine {
  private:
   void run(Session& s, const CommandSpec& cmd, std::span<const std::string_view> args);
   void log_command(Session& s, const Ctx& ctx, std::size_t mark);
-  void flush_log_now();
   Config config_;
   std::unique_ptr<Persistence> persist_;
   bool logging_ = false;
