@@ -257,6 +257,22 @@ TEST_F(ValuesTest, PrintsAsPythonPrints) {
   os2 << l[0] << ns["y"] << a[1] << ns["z"];
   EXPECT_EQ(os2.str(), "xhello2[1]");
   EXPECT_EQ(fmt::format("{}", client_.set<int>(name("empty"))), "set()");
+
+  // Proxies with nothing to show print as a reference to them prints.
+  auto q = client_.queue<int>(name("q"));
+  q.put(1);
+  std::ostringstream os3;
+  os3 << client_.lock(name("lk")) << client_.rlock(name("rl")) << q
+      << client_.joinable_queue<int>(name("jq")) << client_.semaphore(name("sem"))
+      << client_.bounded_semaphore(name("bs")) << client_.event(name("ev"))
+      << client_.barrier(name("ba"), 2) << client_.condition(name("cv"));
+  EXPECT_EQ(os3.str(), fmt::format("<lock '{}'><rlock '{}'><queue '{}'><joinablequeue '{}'>"
+                                   "<semaphore '{}'><boundedsemaphore '{}'><event '{}'>"
+                                   "<barrier '{}'><condition '{}'>",
+                                   name("lk"), name("rl"), name("q"), name("jq"), name("sem"),
+                                   name("bs"), name("ev"), name("ba"), name("cv")));
+  EXPECT_EQ(q.size(), 1u);  // printing took nothing
+  EXPECT_EQ(fmt::format("{}", client_.lock(name("lk"))), fmt::format("<lock '{}'>", name("lk")));
 }
 
 TEST_F(ValuesTest, ElementReferencesCompareAsTheirElements) {

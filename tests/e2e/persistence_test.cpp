@@ -266,6 +266,56 @@ TEST(Persistence, TokensAndClientIdsGoOnGrowingAcrossRestarts) {
   }
 }
 
+// A stored reference may name an anonymous object, which a restart does not
+// bring back: its name must never go to a new object, or the reference
+// would reach someone else's data.
+TEST(Persistence, AnonymousNamesAreNeverReusedAfterARestart) {
+  DataDir dir;
+  std::string old_name;
+  {
+    auto server = start(dir.path, "everysec");
+    auto c = RawClient::unix_socket(server->unix_path());
+    old_name = c.call({"CREATE", "dict", "*"}).str;
+    ASSERT_EQ(old_name.rfind("anon:", 0), 0u) << old_name;
+    expect_ok(c.call({"REF.INC", old_name, "DETACHED"}));
+    expect_ok(c.call({"DICT.SET", "holder", "inner", "{\"$ref\":[\"dict\",\"" + old_name + "\"]}"}));
+    server->kill_hard();
+  }
+  auto server = start(dir.path, "everysec");
+  auto c = RawClient::unix_socket(server->unix_path());
+  for (int i = 0; i < 3; ++i) {
+    std::string fresh = c.call({"CREATE", "list", "*"}).str;
+    ASSERT_EQ(fresh.rfind("anon:", 0), 0u) << fresh;
+    EXPECT_NE(fresh, old_name);
+  }
+  Reply gone = c.call({"DICT.SET", old_name, "k", "v"});
+  EXPECT_EQ(gone.type, Reply::Type::error);
+  EXPECT_NE(gone.str.find("NOTFOUND"), std::string::npos) << gone.str;
+}
+
+// The log holds every kept write: only its owner may read it.
+TEST(Persistence, TheDirectoryAndItsFilesArePrivate) {
+  const std::string fresh = temp_path("private-data");
+  {
+    auto server = start(fresh, "everysec");
+    auto c = RawClient::unix_socket(server->unix_path());
+    expect_ok(c.call({"DICT.SET", "d", "k", "v"}));
+    expect_ok(c.call({"SAVE"}));
+  }
+  struct stat st {};
+  ASSERT_EQ(::stat(fresh.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(fresh)) {
+    ASSERT_EQ(::stat(e.path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0077, 0u) << e.path();
+    ++files;
+  }
+  EXPECT_GE(files, 3);  // manifest, base, incremental log (and the lock)
+  std::error_code ec;
+  fs::remove_all(fresh, ec);
+}
+
 // The bytes one command record takes (log_format.hpp).
 std::size_t record_size(const std::vector<std::string>& argv) {
   std::size_t n = 12 + 1 + 4;

@@ -28,6 +28,7 @@ class Condition : public Object {
   Condition() = default;
   Condition(Client client, std::string name, std::shared_ptr<detail::AnonRef> ref = nullptr)
       : Object(std::move(client), std::move(name), std::move(ref)) {}
+  void procshare_repr(std::string& out) const { handle_repr(out, "condition"); }
 
   // The lock side.
   void acquire() const { acquire_impl(std::nullopt); }

@@ -21,6 +21,7 @@ class Event : public Object {
   Event() = default;
   Event(Client client, std::string name, std::shared_ptr<detail::AnonRef> ref = nullptr)
       : Object(std::move(client), std::move(name), std::move(ref)) {}
+  void procshare_repr(std::string& out) const { handle_repr(out, "event"); }
 
   void set() const;
   void clear() const;
@@ -42,6 +43,7 @@ class Barrier : public Object {
   Barrier() = default;
   Barrier(Client client, std::string name, std::shared_ptr<detail::AnonRef> ref = nullptr)
       : Object(std::move(client), std::move(name), std::move(ref)) {}
+  void procshare_repr(std::string& out) const { handle_repr(out, "barrier"); }
 
   // Waits for every party; returns this caller's arrival index (0..parties-1).
   // Throws BrokenBarrier when the barrier is or becomes broken.

@@ -74,6 +74,7 @@ class Lock : public detail::BasicLock {
   Lock() = default;
   Lock(Client client, std::string name, std::shared_ptr<detail::AnonRef> ref = nullptr)
       : BasicLock(std::move(client), std::move(name), std::move(ref)) {}
+  void procshare_repr(std::string& out) const { handle_repr(out, "lock"); }
 };
 
 class RLock : public detail::BasicLock {
@@ -81,6 +82,7 @@ class RLock : public detail::BasicLock {
   RLock() = default;
   RLock(Client client, std::string name, std::shared_ptr<detail::AnonRef> ref = nullptr)
       : BasicLock(std::move(client), std::move(name), std::move(ref)) {}
+  void procshare_repr(std::string& out) const { handle_repr(out, "rlock"); }
 };
 
 }  // namespace procshare

@@ -63,6 +63,15 @@ class Object {
   Object(Client client, std::string name, std::shared_ptr<detail::AnonRef> ref = nullptr)
       : client_(std::move(client)), name_(std::move(name)), ref_(std::move(ref)) {}
 
+  // How a proxy without contents to show prints: <lock 'name'>, as a
+  // reference to it prints inside a container (print.hpp).
+  void handle_repr(std::string& out, std::string_view type) const {
+    out += '<';
+    out += type;
+    out += " '";
+    out += name_;
+    out += "'>";
+  }
   // Takes this process's reference to an anonymous object inherited by fork.
   void touch() const {
     if (ref_) ref_->ensure();

@@ -119,6 +119,8 @@ class Queue : public Object {
   Queue() = default;
   Queue(Client client, std::string name, std::shared_ptr<detail::AnonRef> ref = nullptr)
       : Object(std::move(client), std::move(name), std::move(ref)) {}
+  // Prints <queue 'name'>: its items are not read (a get would take them).
+  void procshare_repr(std::string& out) const { this->handle_repr(out, "queue"); }
 
   // Puts v, waiting for room as long as it takes.
   void put(const T& v) const { cmd_wait(std::nullopt, "QUEUE.PUT", v); }
@@ -210,6 +212,7 @@ class JoinableQueue : public Queue<T> {
   JoinableQueue() = default;
   JoinableQueue(Client client, std::string name, std::shared_ptr<detail::AnonRef> ref = nullptr)
       : Queue<T>(std::move(client), std::move(name), std::move(ref)) {}
+  void procshare_repr(std::string& out) const { this->handle_repr(out, "joinablequeue"); }
 
   // Marks one item taken with get() as processed; ValueError if called more
   // times than items were put.

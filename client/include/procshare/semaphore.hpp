@@ -60,6 +60,7 @@ class Semaphore : public detail::BasicSemaphore {
   Semaphore() = default;
   Semaphore(Client client, std::string name, std::shared_ptr<detail::AnonRef> ref = nullptr)
       : BasicSemaphore(std::move(client), std::move(name), std::move(ref)) {}
+  void procshare_repr(std::string& out) const { handle_repr(out, "semaphore"); }
 };
 
 class BoundedSemaphore : public detail::BasicSemaphore {
@@ -67,6 +68,7 @@ class BoundedSemaphore : public detail::BasicSemaphore {
   BoundedSemaphore() = default;
   BoundedSemaphore(Client client, std::string name, std::shared_ptr<detail::AnonRef> ref = nullptr)
       : BasicSemaphore(std::move(client), std::move(name), std::move(ref)) {}
+  void procshare_repr(std::string& out) const { handle_repr(out, "boundedsemaphore"); }
 };
 
 }  // namespace procshare

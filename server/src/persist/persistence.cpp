@@ -24,9 +24,10 @@ namespace {
 
 constexpr std::string_view kManifest = "procshare.manifest";
 constexpr std::string_view kManifestMagic = "procshare-manifest 1";
-// Fencing tokens and client ids are reserved this far ahead of the last one
-// handed out, in a record synced before the reply that shows one: after a
-// restart both continue above the reservation, so none is ever reused.
+// Fencing tokens, client ids, delivery ids and anonymous names are reserved
+// this far ahead of the last one handed out, in a record synced before the
+// reply that shows one: after a restart each continues above the
+// reservation, so none is ever reused.
 constexpr std::int64_t kReserveAhead = 1000;
 
 std::runtime_error io_error(std::string_view what, const std::string& path) {
@@ -154,7 +155,7 @@ void Persistence::write_manifest(const Manifest& m) const {
   if (!m.base.empty()) text += fmt::format("base {}\n", m.base);
   for (const auto& i : m.incrs) text += fmt::format("incr {}\n", i);
   const std::string tmp = path("procshare.manifest.tmp");
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw io_error("cannot write", tmp);
   std::size_t off = 0;
   while (off < text.size()) {
@@ -184,13 +185,14 @@ std::string Persistence::marks_record() const {
   const std::string t = std::to_string(reserved_tokens_);
   const std::string c = std::to_string(reserved_clients_);
   const std::string d = std::to_string(reserved_deliveries_);
-  std::string_view args[] = {"tokens", t, "clients", c, "deliveries", d};
+  const std::string a = std::to_string(reserved_anonymous_);
+  std::string_view args[] = {"tokens", t, "clients", c, "deliveries", d, "anonymous", a};
   logfmt::append_record(out, logfmt::Kind::marks, args);
   return out;
 }
 
 void Persistence::start() {
-  ::mkdir(dir_.c_str(), 0755);  // made if missing; errors show below
+  ::mkdir(dir_.c_str(), 0700);  // made if missing (private, as the socket); errors show below
   struct stat st {};
   if (::stat(dir_.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) throw io_error("--dir", dir_);
   if (char* real = ::realpath(dir_.c_str(), nullptr)) {
@@ -199,7 +201,7 @@ void Persistence::start() {
   }
   // One server per directory: two appending to the same log would ruin it.
   const std::string lock_path = path("procshare.lock");
-  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock_fd_ < 0) throw io_error("cannot open", lock_path);
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     throw std::runtime_error(
@@ -222,6 +224,7 @@ void Persistence::start() {
   }
   // Tokens and client ids go on above everything reserved before.
   engine_.continue_after(reserved_tokens_, reserved_clients_, reserved_deliveries_);
+  engine_.objects().continue_anonymous_after(reserved_anonymous_);
   if (!existing || m.incrs.empty()) {
     m.seq += 1;
     m.incrs.push_back(incr_name(m.seq));
@@ -294,6 +297,9 @@ void Persistence::replay_file(const std::string& name, bool last) {
           if (r.args[i] == "deliveries") {
             reserved_deliveries_ = std::max(reserved_deliveries_, *v);
           }
+          if (r.args[i] == "anonymous") {
+            reserved_anonymous_ = std::max(reserved_anonymous_, static_cast<std::uint64_t>(*v));
+          }
           if (r.args[i] == "clients") {
             reserved_clients_ = std::max(reserved_clients_, static_cast<std::uint64_t>(*v));
           }
@@ -308,7 +314,7 @@ void Persistence::replay_file(const std::string& name, bool last) {
 
 void Persistence::open_incr(const std::string& name, bool fresh) {
   const std::string p = path(name);
-  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) throw io_error("cannot open", p);
   struct stat st {};
   ::fstat(fd, &st);
@@ -340,6 +346,7 @@ void Persistence::reserve_marks() {
   reserved_tokens_ = engine_.fencing_tokens() + kReserveAhead;
   reserved_clients_ = engine_.last_client_id() + kReserveAhead;
   reserved_deliveries_ = engine_.delivery_ids() + kReserveAhead;
+  reserved_anonymous_ = engine_.objects().anonymous_issued() + kReserveAhead;
   buffer_ += marks_record();
   sync_marks_ = true;
 }
@@ -347,7 +354,8 @@ void Persistence::reserve_marks() {
 bool Persistence::marks_due() const {
   return engine_.fencing_tokens() > reserved_tokens_ ||
          engine_.last_client_id() > reserved_clients_ ||
-         engine_.delivery_ids() > reserved_deliveries_;
+         engine_.delivery_ids() > reserved_deliveries_ ||
+         engine_.objects().anonymous_issued() > reserved_anonymous_;
 }
 
 void Persistence::commit() {
@@ -415,7 +423,7 @@ void Persistence::fsync_loop() {
 }
 
 std::string Persistence::write_base(const std::string& tmp_path) {
-  int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return fmt::format("cannot open {}: {}", tmp_path, std::strerror(errno));
   std::string out = header_record("base");
   out += marks_record();

@@ -1,5 +1,6 @@
 #pragma once
 // Named objects: the server's one keyspace.
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -33,6 +34,13 @@ class ObjectRegistry {
   std::shared_ptr<Object> take(std::string_view name);
   // A fresh name for an anonymous object ("anon:<n>").
   std::string anonymous_name();
+  // The highest n handed out as "anon:<n>"; after a restart, names continue
+  // above a persisted mark, so a stored reference to an anonymous object
+  // that was not restored never names a newcomer (Persistence).
+  std::uint64_t anonymous_issued() const { return next_anonymous_ - 1; }
+  void continue_anonymous_after(std::uint64_t n) {
+    next_anonymous_ = std::max(next_anonymous_, n + 1);
+  }
   std::size_t size() const { return map_.size(); }
   const Map& all() const { return map_; }
   void clear();

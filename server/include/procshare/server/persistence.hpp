@@ -109,6 +109,7 @@ class Persistence {
   std::int64_t reserved_tokens_ = 0;
   std::uint64_t reserved_clients_ = 0;
   std::int64_t reserved_deliveries_ = 0;  // queue delivery ids
+  std::uint64_t reserved_anonymous_ = 0;  // "anon:<n>" names
   bool sync_marks_ = false;               // a reservation must reach the disk before the reply
   bool always_ = false;                   // appendfsync always
   std::uint64_t written_ = 0;             // bytes written to the log files
