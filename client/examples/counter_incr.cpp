@@ -1,4 +1,5 @@
-// Tutorial §8: three processes increment a shared counter five times each.
+// The counter example: three processes add 1 five times each to one shared
+// value, data["count"].
 // `data["count"] += 1` is one DICT.INCRBY on the server, so no update is
 // lost: the total is exactly 15. (Python's `shared_dict[key] += 1` is a
 // get and a set, and loses updates without a lock.)

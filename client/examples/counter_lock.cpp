@@ -1,5 +1,6 @@
-// Tutorial §8 again, as Python would write it correctly: the read and the
-// write of `count` happen under a shared Lock, so the total is exactly 15.
+// The counter example (counter_incr.cpp) as Python would write it
+// correctly: the read and the write of `count` happen under a shared Lock,
+// so the total is exactly 15.
 // procshare::Lock is Lockable: std::lock_guard works.
 #include <sys/wait.h>
 #include <unistd.h>

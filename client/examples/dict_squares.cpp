@@ -1,4 +1,4 @@
-// Tutorial §5: processes sharing a dict. Five forked workers each store
+// Processes sharing a dict. Five forked workers each store
 // i -> i*i in a Manager's dict; the parent prints it.
 //   Python: shared_dict = manager.dict(); Process(target=worker, ...)
 #include <sys/wait.h>

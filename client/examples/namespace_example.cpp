@@ -1,4 +1,5 @@
-// Tutorial §7: manager.Namespace(), a bag of attributes shared by processes.
+// manager.Namespace(): a bag of attributes shared by processes. A child
+// changes x and adds z; the parent prints all three.
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-// Tutorial §4: passing messages through a shared Queue. One producer
+// Passing messages through a shared Queue. One producer
 // process puts ten jobs and a "stop" marker per consumer; two consumer
 // processes take jobs until they see "stop" and add up what they did.
 #include <sys/wait.h>

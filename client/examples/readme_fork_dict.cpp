@@ -1,4 +1,5 @@
-// The README's example: fork() and Dict<std::string, long>.
+// The first example of docs/cpp-client.md: four forked processes add 1 a
+// thousand times each to one entry of a Dict<std::string, long>.
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -1,11 +1,12 @@
 // A client on another machine. Run with an address and a key to connect to
 // a server over TCP:
 //
-//   PROCSHARE_AUTHKEY=secret ./tcp_client tcp://server.example:7379
+//   PROCSHARE_AUTHKEY=a-secret-of-16-bytes-or-more ./tcp_client tcp://server.example:7379
 //
-// (the server was started with `PROCSHARE_AUTHKEY=secret procshare-server
-// --tcp 0.0.0.0:7379`; the key never crosses the wire, and the client checks
-// that the server knows it too). Without arguments it plays both sides: a
+// (the server was started with `PROCSHARE_AUTHKEY=a-secret-of-16-bytes-or-more
+// procshare-server --tcp 0.0.0.0:7379`, a key of at least 16 bytes; the key
+// never crosses the wire, and the client checks that the server knows it
+// too). Without arguments it plays both sides: a
 // Manager listening on loopback TCP, and a separate process that knows only
 // the address and the key — exactly what a remote machine would know.
 #include <sys/wait.h>

@@ -1,4 +1,4 @@
-// Tutorial §7: manager.Value and manager.Array. A child sets the value and
+// manager.Value and manager.Array. A child sets the value and
 // squares every element; the parent prints both.
 //   Python: num = manager.Value('d', 0.0); arr = manager.Array('i', range(10))
 #include <sys/wait.h>

@@ -1,5 +1,5 @@
-// Runs the ported tutorial examples (client/examples) and checks their
-// output: each exits 0 only when its shared totals are right.
+// Runs the example programs (client/examples, listed in its README.md) and
+// checks their output: each exits 0 only when its shared totals are right.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 

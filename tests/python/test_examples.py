@@ -1,5 +1,5 @@
-"""client/python/examples run and print what the tutorial (and Python's
-own Manager, where the program runs on both) prints."""
+"""client/python/examples run and print what each one's comment says (and
+what Python's own Manager prints, where the program runs on both)."""
 import ast
 import os
 import subprocess

@@ -1,4 +1,5 @@
-# Tutorial §2: a minimal multiprocessing example (no shared objects yet).
+# Two processes that each print one line: plain multiprocessing, no shared
+# objects yet; the other examples add a Manager to this.
 from multiprocessing import Process
 
 

@@ -1,4 +1,5 @@
-# Tutorial §7: the common shared types of a Manager, one line each.
+# The common shared types of a Manager, one line each: list, dict, Queue,
+# Namespace, Value and Array, each changed and printed.
 from procshare import Manager
 
 if __name__ == "__main__":

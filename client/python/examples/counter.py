@@ -1,4 +1,5 @@
-# Tutorial §8: several workers update one counter.
+# The counter example: three processes each add 1 five times to one shared
+# value, d['count'].
 #
 # `shared_dict[key] += 1` is a read followed by a write, so with
 # multiprocessing.Manager two workers can read the same value and one

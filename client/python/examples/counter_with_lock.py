@@ -1,5 +1,6 @@
-# Tutorial §8 without incr: the portable fix is a shared Lock around the
-# read-modify-write, exactly as with multiprocessing.Manager.
+# The counter example (counter.py) without incr: the portable fix is a
+# shared Lock around the read-modify-write, exactly as with
+# multiprocessing.Manager.
 from multiprocessing import Process
 from procshare import Manager
 

@@ -1,4 +1,4 @@
-# Tutorial §6: what a proxy is. procshare's DictProxy lives in
+# What a proxy is: prints the type of m.dict(). procshare's DictProxy lives in
 # procshare.proxies instead of multiprocessing.managers.
 from procshare import Manager
 

@@ -1,4 +1,4 @@
-# Tutorial §5: workers fill one shared dict. The only change from the
+# Five processes fill one shared dict with i -> i*i. The only change from the
 # multiprocessing version is the import of Manager.
 from multiprocessing import Process
 from procshare import Manager
