@@ -278,7 +278,8 @@ TEST(Persistence, AnonymousNamesAreNeverReusedAfterARestart) {
     old_name = c.call({"CREATE", "dict", "*"}).str;
     ASSERT_EQ(old_name.rfind("anon:", 0), 0u) << old_name;
     expect_ok(c.call({"REF.INC", old_name, "DETACHED"}));
-    expect_ok(c.call({"DICT.SET", "holder", "inner", "{\"$ref\":[\"dict\",\"" + old_name + "\"]}"}));
+    expect_ok(
+        c.call({"DICT.SET", "holder", "inner", "{\"$ref\":[\"dict\",\"" + old_name + "\"]}"}));
     server->kill_hard();
   }
   auto server = start(dir.path, "everysec");
