@@ -534,12 +534,19 @@ void Persistence::finish_rewrite(bool ok) {
     log::warning("persistence: {}", e.what());
     return;
   }
-  // Only now are the old files no longer needed.
-  if (!manifest_.base.empty() && manifest_.base != base) ::unlink(path(manifest_.base).c_str());
+  // Only now are the old files no longer needed. Unlinked off the loop:
+  // freeing a large file's blocks can take the file system many ms.
+  std::vector<std::string> old;
+  if (!manifest_.base.empty() && manifest_.base != base) old.push_back(path(manifest_.base));
   for (const auto& i : manifest_.incrs) {
     if (std::find(next.incrs.begin(), next.incrs.end(), i) == next.incrs.end()) {
-      ::unlink(path(i).c_str());
+      old.push_back(path(i));
     }
+  }
+  if (!old.empty()) {
+    std::thread([old = std::move(old)] {
+      for (const auto& f : old) ::unlink(f.c_str());
+    }).detach();
   }
   manifest_ = next;
   struct stat st {};
