@@ -18,7 +18,8 @@ struct Address {
   // "host:port" (TCP), "/path" (Unix); ""
   // means the default Unix socket. "tcp://host" takes the default port; an
   // IPv6 host is written in brackets ("tcp://[::1]:7379"). Throws
-  // std::invalid_argument with a clear message on a malformed address.
+  // AddressError (a procshare::Error) with a clear message on a malformed
+  // address.
   static Address parse(std::string_view text);
 
   static Address unix_socket(std::string path);
