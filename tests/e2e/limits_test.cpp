@@ -148,6 +148,33 @@ TEST(Scan, CursorResumesWhereItStoppedAndReturnsEachNameOnce) {
   for (const auto& [name, n] : seen) EXPECT_EQ(n, 1) << name;
 }
 
+// Past 10,000 objects OBJECTS and KEYS walk in steps, serving others between
+// them: the answer is the same, and another client is answered meanwhile.
+TEST(Objects, ALargeKeyspaceIsWalkedInStepsWithTheSameAnswer) {
+  ServerProcess server;
+  auto c = RawClient::unix_socket(server.unix_path());
+  constexpr int kObjects = 25'000;
+  for (int i = 0; i < kObjects; ++i) c.send({"CREATE", "value", "v" + std::to_string(i)});
+  for (int i = 0; i < kObjects; ++i) ASSERT_EQ(c.read().str, "OK") << i;
+  Reply all = c.call({"OBJECTS", "v*"});
+  ASSERT_EQ(all.elements.size(), static_cast<std::size_t>(kObjects));
+  EXPECT_TRUE(std::is_sorted(all.elements.begin(), all.elements.end(),
+                             [](const Reply& a, const Reply& b) { return a.str < b.str; }));
+  Reply first = c.call({"OBJECTS", "*", "LIMIT", "3"});
+  ASSERT_EQ(first.elements.size(), 3u);
+  EXPECT_EQ(first.elements[0].str, "v0");
+  EXPECT_EQ(first.elements[1].str, "v1");
+  EXPECT_EQ(first.elements[2].str, "v10");
+  EXPECT_EQ(c.call({"KEYS", "v1????"}).elements.size(), 10'000u);
+  // A pipeline behind the walk keeps its order; another client is served.
+  auto other = RawClient::unix_socket(server.unix_path());
+  c.send({"OBJECTS", "*"});
+  c.send({"PING"});
+  EXPECT_EQ(other.call({"PING"}).str, "PONG");
+  EXPECT_EQ(c.read().elements.size(), static_cast<std::size_t>(kObjects));
+  EXPECT_EQ(c.read().str, "PONG");
+}
+
 TEST(Objects, LimitGivesTheFirstNamesAndInfoCountsKeepUp) {
   ServerProcess server;
   auto c = RawClient::unix_socket(server.unix_path());

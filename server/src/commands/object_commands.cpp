@@ -8,6 +8,7 @@
 #include "procshare/server/arg_reader.hpp"
 #include "procshare/server/builtins.hpp"
 #include "procshare/server/engine.hpp"
+#include "procshare/server/name_walk.hpp"
 #include "procshare/server/text.hpp"
 
 namespace procshare::server {
@@ -107,9 +108,9 @@ void cmd_type(Ctx& c) {
 }
 
 // OBJECTS [pattern] [LIMIT n]: the first n matching names in byte order.
-// With LIMIT only the n smallest are ordered (O(n_objects log n)); the walk
-// of the keyspace remains, so a large keyspace is read with SCAN, which
-// costs O(COUNT) per call.
+// With LIMIT only the n smallest are ordered (O(n_objects log n)). A large
+// keyspace is walked in steps, other clients served between them
+// (name_walk.hpp); SCAN costs O(COUNT) per call.
 void cmd_objects(Ctx& c) {
   std::string_view pattern = "*";
   std::size_t limit = static_cast<std::size_t>(-1);
@@ -123,10 +124,8 @@ void cmd_objects(Ctx& c) {
     if (n < 0) fail(ErrorCode::valueerror, "LIMIT must not be negative");
     limit = static_cast<std::size_t>(n);
   }
-  std::vector<std::string_view> names;
-  for (const auto& [name, obj] : c.engine.objects().all()) {
-    if (glob_match(pattern, name)) names.push_back(name);
-  }
+  std::vector<std::string> names;
+  if (!walk_names(c, pattern, names, limit)) return;  // runs again on the next turn
   if (names.size() > limit) {
     auto end = names.begin() + static_cast<std::ptrdiff_t>(limit);
     std::partial_sort(names.begin(), end, names.end());
@@ -135,7 +134,7 @@ void cmd_objects(Ctx& c) {
     std::sort(names.begin(), names.end());
   }
   c.out.array(names.size());
-  for (auto n : names) c.out.bulk(n);
+  for (const auto& n : names) c.out.bulk(n);
 }
 
 std::shared_ptr<Object> must_find(Ctx& c, std::string_view name) {

@@ -18,6 +18,7 @@
 #include <functional>
 #include <vector>
 
+#include "procshare/server/name_walk.hpp"
 #include "redis_glue.hpp"
 
 namespace procshare::server::redis {
@@ -34,13 +35,11 @@ std::string_view procshare_type(std::string_view word) {
 }
 
 void cmd_keys(Ctx& c) {
-  std::vector<std::string_view> names;
-  for (const auto& [name, obj] : c.engine.objects().all()) {
-    if (glob_match(c.arg(1), name)) names.push_back(name);
-  }
+  std::vector<std::string> names;
+  if (!walk_names(c, c.arg(1), names)) return;  // runs again on the next turn
   std::sort(names.begin(), names.end());
   c.out.array(names.size());
-  for (auto n : names) c.out.bulk(n);
+  for (const auto& n : names) c.out.bulk(n);
 }
 
 void cmd_scan(Ctx& c) {

@@ -123,6 +123,13 @@ class Session {
   // a throttled source): it wrote and changed nothing, and the transport runs
   // the same request again at this time, holding the rest of the pipeline.
   std::optional<Clock::time_point> retry_at;
+  // OBJECTS / KEYS walking a large keyspace in steps (name_walk.hpp): where
+  // the next step starts and what matched so far.
+  struct NameWalk {
+    std::uint64_t cursor = 0;
+    std::vector<std::string> names;
+  };
+  std::optional<NameWalk> name_walk;
 
  private:
   Held& held(Object& obj);
