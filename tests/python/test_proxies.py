@@ -45,10 +45,26 @@ DICT_OPS = [
     lambda d: d.pop("a"),
     lambda d: d.pop("a", None),
     lambda d: d.update({"u": 1.5, None: None}, k=b"\xff"),
+    # Unhashable keys: TypeError in every key path, before anything is stored.
+    lambda d: d.__setitem__([1], 1),
+    lambda d: d.__setitem__((1, [2]), 1),
+    lambda d: d.__setitem__({}, 1),
+    lambda d: d.__getitem__([1]),
+    lambda d: d.get([1]),
+    lambda d: d.get({1: 2}, 7),
+    lambda d: d.setdefault([1], 2),
+    lambda d: d.pop([1]),
+    lambda d: d.pop([1], None),
+    lambda d: d.__delitem__([1]),
+    lambda d: [1] in d,
+    lambda d: {1} in d,
+    lambda d: d.update([([1], 2)]),
+    lambda d: len(d),
     lambda d: d.__delitem__(2),
     lambda d: d.__delitem__(2),
     lambda d: d.popitem(),
     lambda d: d.copy(),
+    lambda d: str(d),
     lambda d: d == {"s": [1, 2], "u": 1.5},
     lambda d: d.clear(),
     lambda d: d.popitem(),
@@ -87,6 +103,27 @@ def test_hot_paths_store_what_values_encode_gives(manager):
     with pytest.raises(KeyError):
         d["not there"]
     assert d.get("not there", 5) == 5
+
+
+def test_unhashable_key_is_refused_and_leaves_the_dict_readable(manager):
+    d, s = manager.dict(), manager.set()
+    for op in (lambda: d.__setitem__([1], 1), lambda: d.incr([1]), lambda: d.incr([1], 1.5),
+               lambda: s.add([1])):
+        with pytest.raises(TypeError, match="unhashable"):
+            op()
+    # What failed before this fix: the bad key was stored, then reads raised.
+    assert str(d) == "{}" and d.copy() == {} and d == {} and len(d) == 0
+    assert str(s) == "set()" and s.copy() == set() and s == set()
+    # update is one command: an unhashable key anywhere stores nothing (a
+    # dict or set would keep what came before it)
+    with pytest.raises(TypeError):
+        d.update([("ok", 1), ([1], 2)])
+    with pytest.raises(TypeError):
+        s.update([5], [[1]])
+    assert d == {} and s == set()
+    d[1] = [1]  # an unhashable value is fine
+    d["x"], d[b"y"], d[2.5], d[None], d[(1, "t")] = 1, 2, 3, 4, 5
+    assert d.copy() == {1: [1], "x": 1, b"y": 2, 2.5: 3, None: 4, (1, "t"): 5}
 
 
 def test_dict_union_and_comparison(manager):
@@ -177,6 +214,16 @@ def test_set_matches_python(manager):
         lambda s: s ^ {5, 99}, lambda s: s <= {5, 6, 7, "a", (1, 2)}, lambda s: s.isdisjoint({0}),
         lambda s: s.difference_update([5]), lambda s: s.intersection_update({6, 7, "a"}),
         lambda s: s.symmetric_difference_update({6, 100}), lambda s: s.copy(),
+        # Unhashable members: TypeError, except a set looked up by in,
+        # remove and discard (as the frozenset of its members).
+        lambda s: s.add([1]), lambda s: s.add({1}), lambda s: s.discard([1]),
+        lambda s: s.remove([1]), lambda s: [1] in s, lambda s: s.update([[1]]),
+        lambda s: s.difference_update([[1]]),
+        lambda s: s.difference_update([{1}]), lambda s: s.intersection_update([[1]]),
+        lambda s: s.symmetric_difference_update([[1]]), lambda s: s.add(frozenset({1})),
+        lambda s: {1} in s, lambda s: s.remove({1}), lambda s: s.remove({1}),
+        lambda s: s.add(frozenset({2})), lambda s: s.discard({2}), lambda s: {2} in s,
+        lambda s: len(s), lambda s: s.copy(),
         lambda s: s.clear(), lambda s: s.pop(),
     ]
     for op in ops:
