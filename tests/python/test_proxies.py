@@ -534,7 +534,7 @@ def test_one_connection_per_thread(manager):
 def test_wrong_key_is_refused(manager):
     from multiprocessing import AuthenticationError
     with pytest.raises(AuthenticationError):
-        procshare.connect(manager.address, authkey=b"wrong key")
+        procshare.connect(manager.address, authkey=b"a wrong key of 16+ bytes")
 
 
 def test_float_incr_reads_back_as_float(manager):
