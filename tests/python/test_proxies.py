@@ -598,3 +598,57 @@ def test_writes_inside_with_lock(manager):
     with manager.Condition() as c:
         v.value = 8
     assert v.value == 8
+
+
+def test_copy_and_deepcopy_as_python_managers(manager):
+    """A real multiprocessing.Manager is the oracle: deepcopy is a local copy
+    of the referent (BaseProxy.__deepcopy__ returns _getvalue()); copy.copy
+    goes through __reduce__ and gives another proxy of the same object."""
+    import copy
+    import multiprocessing
+    import multiprocessing.managers as mpm
+
+    def make(m):
+        return {"dict": m.dict({"a": [1], 2: "b"}), "list": m.list([1, "x", (2, 3)]),
+                "ns": m.Namespace(x=1, y="z"), "value": m.Value("i", 3),
+                "array": m.Array("d", [1.5, 2.0]), "queue": m.Queue(),
+                "jqueue": m.JoinableQueue(), "lock": m.Lock(), "rlock": m.RLock(),
+                "sem": m.Semaphore(2), "bsem": m.BoundedSemaphore(), "cond": m.Condition(),
+                "event": m.Event(), "barrier": m.Barrier(2)}
+
+    def local(x):  # Namespace and Value have no __eq__
+        if isinstance(x, mpm.Namespace):
+            return vars(x)
+        return (x._typecode, x._value) if isinstance(x, mpm.Value) else x
+
+    with multiprocessing.Manager() as real_m:
+        real, ours = make(real_m), make(manager)
+        for kind in real:
+            try:
+                want = copy.deepcopy(real[kind])
+            except Exception:
+                want = None  # SyncManager: RemoteError, the referent cannot be pickled
+            if want is None:
+                with pytest.raises(TypeError, match="deepcopy"):
+                    copy.deepcopy(ours[kind])
+            else:
+                got = copy.deepcopy(ours[kind])
+                assert type(got) is type(want), kind
+                assert local(got) == local(want) and repr(got) == repr(want), kind
+            for side in (real, ours):
+                c = copy.copy(side[kind])
+                assert type(c) is type(side[kind]) and c is not side[kind], kind
+        for side in (real, ours):
+            # the copy is a proxy of the same object; the deep copy is not
+            d = side["dict"]
+            copy.copy(d)["via copy"] = 1
+            deep = copy.deepcopy(d)
+            deep["local only"] = 2
+            assert d["via copy"] == 1 and "local only" not in d
+            v = copy.copy(side["value"])
+            v.value = 9
+            assert side["value"].value == 9 and copy.deepcopy(side["value"]).value == 9
+    s = manager.set({1, "a"})
+    assert copy.deepcopy(s) == {1, "a"} and type(copy.deepcopy(s)) is set
+    # a proxy inside a deep-copied container: its referent, copied
+    assert copy.deepcopy({"k": manager.list([1])}) == {"k": [1]}

@@ -262,6 +262,21 @@ class BaseProxy:
         """A local copy of the referent (SyncManager's _getvalue)."""
         return self
 
+    # copy.deepcopy(proxy) is a local copy of the referent, as SyncManager's
+    # BaseProxy.__deepcopy__ gives; copy.copy(proxy) goes through
+    # __reduce__ and gives another proxy of the same object, as there too.
+    def __deepcopy__(self, memo):
+        return self._local_copy()
+
+    def _local_copy(self):
+        if type(self)._getvalue is BaseProxy._getvalue:
+            # SyncManager raises RemoteError here: the referent (a lock, a
+            # queue ...) cannot be pickled. Locally deepcopy raises TypeError.
+            raise TypeError("cannot deepcopy a %s: a %s has no local copy (copy.copy(proxy) "
+                            "gives another proxy of the same object)"
+                            % (type(self).__name__, self._typeid))
+        return self._getvalue()
+
     @property
     def name(self) -> str:
         """The object's name on the server (what C++ and netcat use)."""
@@ -854,6 +869,11 @@ class NamespaceProxy(BaseProxy):
         items = sorted("%s=%r" % kv for kv in self._items().items() if not kv[0].startswith("_"))
         return "Namespace(%s)" % ", ".join(items)
 
+    def _getvalue(self):
+        """A local multiprocessing.managers.Namespace, as SyncManager's."""
+        from multiprocessing.managers import Namespace
+        return Namespace(**self._items())
+
     def __repr__(self):
         return BaseProxy.__repr__(self)
 
@@ -881,6 +901,12 @@ class ValueProxy(BaseProxy):
 
     value = property(get, set)
     _getvalue = get
+
+    def _local_copy(self):
+        # deepcopy as SyncManager's: a local multiprocessing.managers.Value
+        # (_getvalue here has always given the plain value; it stays so).
+        from multiprocessing.managers import Value
+        return Value(self._state.get("typecode"), self.get())
 
     def incr(self, n=1):
         """Atomically adds n; returns the new value."""
