@@ -45,10 +45,26 @@ DICT_OPS = [
     lambda d: d.pop("a"),
     lambda d: d.pop("a", None),
     lambda d: d.update({"u": 1.5, None: None}, k=b"\xff"),
+    # Unhashable keys: TypeError in every key path, before anything is stored.
+    lambda d: d.__setitem__([1], 1),
+    lambda d: d.__setitem__((1, [2]), 1),
+    lambda d: d.__setitem__({}, 1),
+    lambda d: d.__getitem__([1]),
+    lambda d: d.get([1]),
+    lambda d: d.get({1: 2}, 7),
+    lambda d: d.setdefault([1], 2),
+    lambda d: d.pop([1]),
+    lambda d: d.pop([1], None),
+    lambda d: d.__delitem__([1]),
+    lambda d: [1] in d,
+    lambda d: {1} in d,
+    lambda d: d.update([([1], 2)]),
+    lambda d: len(d),
     lambda d: d.__delitem__(2),
     lambda d: d.__delitem__(2),
     lambda d: d.popitem(),
     lambda d: d.copy(),
+    lambda d: str(d),
     lambda d: d == {"s": [1, 2], "u": 1.5},
     lambda d: d.clear(),
     lambda d: d.popitem(),
@@ -87,6 +103,27 @@ def test_hot_paths_store_what_values_encode_gives(manager):
     with pytest.raises(KeyError):
         d["not there"]
     assert d.get("not there", 5) == 5
+
+
+def test_unhashable_key_is_refused_and_leaves_the_dict_readable(manager):
+    d, s = manager.dict(), manager.set()
+    for op in (lambda: d.__setitem__([1], 1), lambda: d.incr([1]), lambda: d.incr([1], 1.5),
+               lambda: s.add([1])):
+        with pytest.raises(TypeError, match="unhashable"):
+            op()
+    # What failed before this fix: the bad key was stored, then reads raised.
+    assert str(d) == "{}" and d.copy() == {} and d == {} and len(d) == 0
+    assert str(s) == "set()" and s.copy() == set() and s == set()
+    # update is one command: an unhashable key anywhere stores nothing (a
+    # dict or set would keep what came before it)
+    with pytest.raises(TypeError):
+        d.update([("ok", 1), ([1], 2)])
+    with pytest.raises(TypeError):
+        s.update([5], [[1]])
+    assert d == {} and s == set()
+    d[1] = [1]  # an unhashable value is fine
+    d["x"], d[b"y"], d[2.5], d[None], d[(1, "t")] = 1, 2, 3, 4, 5
+    assert d.copy() == {1: [1], "x": 1, b"y": 2, 2.5: 3, None: 4, (1, "t"): 5}
 
 
 def test_dict_union_and_comparison(manager):
@@ -177,6 +214,16 @@ def test_set_matches_python(manager):
         lambda s: s ^ {5, 99}, lambda s: s <= {5, 6, 7, "a", (1, 2)}, lambda s: s.isdisjoint({0}),
         lambda s: s.difference_update([5]), lambda s: s.intersection_update({6, 7, "a"}),
         lambda s: s.symmetric_difference_update({6, 100}), lambda s: s.copy(),
+        # Unhashable members: TypeError, except a set looked up by in,
+        # remove and discard (as the frozenset of its members).
+        lambda s: s.add([1]), lambda s: s.add({1}), lambda s: s.discard([1]),
+        lambda s: s.remove([1]), lambda s: [1] in s, lambda s: s.update([[1]]),
+        lambda s: s.difference_update([[1]]),
+        lambda s: s.difference_update([{1}]), lambda s: s.intersection_update([[1]]),
+        lambda s: s.symmetric_difference_update([[1]]), lambda s: s.add(frozenset({1})),
+        lambda s: {1} in s, lambda s: s.remove({1}), lambda s: s.remove({1}),
+        lambda s: s.add(frozenset({2})), lambda s: s.discard({2}), lambda s: {2} in s,
+        lambda s: len(s), lambda s: s.copy(),
         lambda s: s.clear(), lambda s: s.pop(),
     ]
     for op in ops:
@@ -487,7 +534,7 @@ def test_one_connection_per_thread(manager):
 def test_wrong_key_is_refused(manager):
     from multiprocessing import AuthenticationError
     with pytest.raises(AuthenticationError):
-        procshare.connect(manager.address, authkey=b"wrong key")
+        procshare.connect(manager.address, authkey=b"a wrong key of 16+ bytes")
 
 
 def test_float_incr_reads_back_as_float(manager):
@@ -551,3 +598,57 @@ def test_writes_inside_with_lock(manager):
     with manager.Condition() as c:
         v.value = 8
     assert v.value == 8
+
+
+def test_copy_and_deepcopy_as_python_managers(manager):
+    """A real multiprocessing.Manager is the oracle: deepcopy is a local copy
+    of the referent (BaseProxy.__deepcopy__ returns _getvalue()); copy.copy
+    goes through __reduce__ and gives another proxy of the same object."""
+    import copy
+    import multiprocessing
+    import multiprocessing.managers as mpm
+
+    def make(m):
+        return {"dict": m.dict({"a": [1], 2: "b"}), "list": m.list([1, "x", (2, 3)]),
+                "ns": m.Namespace(x=1, y="z"), "value": m.Value("i", 3),
+                "array": m.Array("d", [1.5, 2.0]), "queue": m.Queue(),
+                "jqueue": m.JoinableQueue(), "lock": m.Lock(), "rlock": m.RLock(),
+                "sem": m.Semaphore(2), "bsem": m.BoundedSemaphore(), "cond": m.Condition(),
+                "event": m.Event(), "barrier": m.Barrier(2)}
+
+    def local(x):  # Namespace and Value have no __eq__
+        if isinstance(x, mpm.Namespace):
+            return vars(x)
+        return (x._typecode, x._value) if isinstance(x, mpm.Value) else x
+
+    with multiprocessing.Manager() as real_m:
+        real, ours = make(real_m), make(manager)
+        for kind in real:
+            try:
+                want = copy.deepcopy(real[kind])
+            except Exception:
+                want = None  # SyncManager: RemoteError, the referent cannot be pickled
+            if want is None:
+                with pytest.raises(TypeError, match="deepcopy"):
+                    copy.deepcopy(ours[kind])
+            else:
+                got = copy.deepcopy(ours[kind])
+                assert type(got) is type(want), kind
+                assert local(got) == local(want) and repr(got) == repr(want), kind
+            for side in (real, ours):
+                c = copy.copy(side[kind])
+                assert type(c) is type(side[kind]) and c is not side[kind], kind
+        for side in (real, ours):
+            # the copy is a proxy of the same object; the deep copy is not
+            d = side["dict"]
+            copy.copy(d)["via copy"] = 1
+            deep = copy.deepcopy(d)
+            deep["local only"] = 2
+            assert d["via copy"] == 1 and "local only" not in d
+            v = copy.copy(side["value"])
+            v.value = 9
+            assert side["value"].value == 9 and copy.deepcopy(side["value"]).value == 9
+    s = manager.set({1, "a"})
+    assert copy.deepcopy(s) == {1, "a"} and type(copy.deepcopy(s)) is set
+    # a proxy inside a deep-copied container: its referent, copied
+    assert copy.deepcopy({"k": manager.list([1])}) == {"k": [1]}

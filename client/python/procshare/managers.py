@@ -86,6 +86,7 @@ class Client:
         self.heartbeat = heartbeat
         if isinstance(authkey, str):
             authkey = authkey.encode("utf-8")
+        _check_key(authkey)
         self.authkey = authkey
         self.connect_timeout = connect_timeout
         self._local = threading.local()
@@ -498,6 +499,7 @@ class SyncManager(Client):
 
     def connect(self):
         """Attaches to the server at the address given to the constructor."""
+        _check_key(self.authkey)
         self.address = parse_address(self._init_address)
         self._register()
         self._conn()
@@ -505,25 +507,30 @@ class SyncManager(Client):
         return self
 
     def start(self, initializer=None, initargs=()):
+        """Launches a private server: on the constructor's ``address`` (a
+        Unix socket path, or (host, port) for TCP; port 0: any free one),
+        else on a fresh socket in a private directory. ``.address`` is then
+        where other processes ``connect()`` with the same authkey."""
         if self._state != "initial":
             raise RuntimeError("the manager was already started")
-        if len(self.authkey) < MIN_KEY_BYTES:
-            raise ValueError("the authkey is %d bytes; procshare-server needs at least %d"
-                             % (len(self.authkey), MIN_KEY_BYTES))
+        _check_key(self.authkey)
+        unix, tcp = _listen_on(self._init_address)  # before anything is made: may raise
         binary = find_server(self._server_hint)
         self._dir = tempfile.mkdtemp(prefix="procshare-manager-")
-        sock = os.path.join(self._dir, "procshare.sock")
+        # A TCP manager keeps its private socket too: start() waits on it.
+        sock = unix or os.path.join(self._dir, "procshare.sock")
         keyfile = os.path.join(self._dir, "authkey")
         fd = os.open(keyfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as f:
             # The server removes one line ending, "\n" or "\r\n" (PROTOCOL.md
             # §4): a key that itself ends in "\r" needs the two-byte one.
             f.write(self.authkey + (b"\r\n" if self.authkey.endswith(b"\r") else b"\n"))
-        log = open(os.path.join(self._dir, "server.log"), "ab")
+        logname = os.path.join(self._dir, "server.log")
+        log = open(logname, "ab")
         # --private-dir: the server removes the directory as it exits, even
         # when this process was SIGKILLed (its parent-death signal is SIGTERM).
         argv = [binary, "--unix", sock, "--authkey-file", keyfile, "--private-dir", self._dir]
-        argv += list(self._server_args)
+        argv += tcp + list(self._server_args)
         env = {k: v for k, v in os.environ.items() if k != "PROCSHARE_AUTHKEY"}
         try:
             # The kernel's parent-death signal fires when the starting *thread*
@@ -539,13 +546,17 @@ class SyncManager(Client):
         last = None
         while True:
             if self._proc.poll() is not None:
+                why = _log_tail(logname) or last or ""
                 self._cleanup()
-                raise RemoteError("MANAGER", "procshare-server exited at startup (status %s): %s"
-                                  % (self._proc.returncode, last or ""))
+                raise RemoteError("MANAGER", "procshare-server exited at startup (status %s)%s: %s"
+                                  % (self._proc.returncode, _serving(self._init_address), why))
             if os.path.exists(sock):
                 try:
-                    Connection(self.address, self.authkey, 1.0).close()
-                    break
+                    info = _server_info(self.address, self.authkey)
+                    # Not another server on a given path (this one then exits).
+                    if _info_field(info, "process_id") == str(self._proc.pid):
+                        break
+                    last = "another server answers at %s" % sock
                 except (ProcshareConnectionError, OSError) as e:
                     last = str(e)
             if time.monotonic() > deadline:
@@ -554,6 +565,8 @@ class SyncManager(Client):
                 raise RemoteError("MANAGER", "procshare-server did not start in time: %s" % last)
             time.sleep(pause)  # the server is starting; poll with a growing pause
             pause = min(pause * 2, 0.05)
+        if tcp:
+            self.address = _tcp_served(self._init_address, info)
         self._register()
         self._state = "started"
         self._finalizer = weakref.finalize(self, SyncManager._finalize, self._proc, self._dir,
@@ -623,6 +636,85 @@ def _env_authkey():
 
 # The shortest key procshare-server accepts (PROTOCOL.md §4).
 MIN_KEY_BYTES = 16
+
+
+def _check_key(authkey):
+    """A key no server can hold fails here, clearly, rather than later as a
+    refused authentication (None: no key)."""
+    if authkey is not None and len(authkey) < MIN_KEY_BYTES:
+        raise ValueError("the authkey is %d bytes; procshare needs at least %d bytes (a short "
+                         "key such as b'abc' from Python's examples cannot work: use e.g. "
+                         "os.urandom(32))" % (len(authkey), MIN_KEY_BYTES))
+
+
+def _listen_on(address):
+    """Where a manager's server listens for SyncManager's ``address=``:
+    (Unix socket path or None for a private one, more flags: --tcp for a
+    (host, port)). Raises for an address it cannot serve."""
+    if address is None:
+        return None, []
+    if not isinstance(address, (str, tuple)):
+        raise TypeError("address must be a (host, port) tuple or a Unix socket path, not %s"
+                        % type(address).__name__)
+    if isinstance(address, tuple) and len(address) != 2:
+        raise ValueError("a TCP address is a (host, port) tuple; got %r" % (address,))
+    try:
+        a = parse_address(address)
+    except ValueError as e:
+        raise ValueError("cannot read the address %r: %s" % (address, e)) from None
+    kind, where = a[0], a[1]
+    if kind == "unix":
+        if not where:
+            raise ValueError("an empty Unix socket path")
+        return os.path.abspath(where), []  # absolute: children elsewhere find it
+    if kind != "tcp":
+        raise ValueError("SyncManager.start() cannot serve %s: it starts plain Unix or TCP "
+                         "servers. Start procshare-server with TLS (docs/tls.md) and "
+                         "connect() to it" % (a,))
+    host, port = where
+    if not 0 <= port <= 65535:
+        raise ValueError("port %d is out of range (0-65535)" % port)
+    host = host or "0.0.0.0"  # "" is every interface, as for Python's managers
+    return None, ["--tcp", "%s:%d" % ("[%s]" % host if ":" in host else host, port)]
+
+
+def _tcp_served(address, info):
+    """The TCP address a manager serves, as Python's managers report it:
+    port 0 as the port the server chose, a host of "" as 0.0.0.0."""
+    host, port = parse_address(address)[1]
+    if port == 0:
+        port = int(_info_field(info, "tcp_port"))
+    return parse_address((host or "0.0.0.0", port))
+
+
+def _server_info(address, authkey):
+    c = Connection(address, authkey, 1.0)
+    try:
+        return bytes(c.call("INFO", "server")).decode()
+    finally:
+        c.close()
+
+
+def _serving(address):
+    return "" if address is None else " serving %r" % (address,)
+
+
+def _log_tail(path):
+    """The server log's last line (its own stderr line): why it exited at
+    startup."""
+    try:
+        with open(path, "rb") as f:
+            lines = f.read()[-4000:].decode("utf-8", "replace").strip().splitlines()
+    except OSError:
+        return ""
+    return lines[-1].strip() if lines else ""
+
+
+def _info_field(info, name):
+    for line in info.splitlines():
+        if line.startswith(name + ":"):
+            return line.split(":", 1)[1].strip()
+    raise RemoteError("MANAGER", "INFO has no %s" % name)
 
 
 def _read_key_file(path):

@@ -96,6 +96,25 @@ def _timeout_args(block=True, timeout=None):
     return (b"TIMEOUT", repr(float(timeout)).encode())
 
 
+def _hkey(key):
+    """values.encode(key) of a dict key or set member, after ``hash(key)``:
+    an unhashable key raises TypeError before anything is sent, as a dict
+    or set raises it (the server would store it, and the dict could then
+    not be read back). str, int and bytes are always hashable: not hashed."""
+    t = type(key)
+    if t is not str and t is not int and t is not bytes:
+        hash(key)
+    return values.encode(key)
+
+
+def _hmember(v):
+    """_hkey for set lookups (in, remove, discard): a set is looked up as the
+    frozenset of its members, as set's own methods do."""
+    if isinstance(v, set):
+        v = frozenset(v)
+    return _hkey(v)
+
+
 class BaseProxy:
     """What every proxy has: the object's name, its client, pickling."""
 
@@ -243,6 +262,21 @@ class BaseProxy:
         """A local copy of the referent (SyncManager's _getvalue)."""
         return self
 
+    # copy.deepcopy(proxy) is a local copy of the referent, as SyncManager's
+    # BaseProxy.__deepcopy__ gives; copy.copy(proxy) goes through
+    # __reduce__ and gives another proxy of the same object, as there too.
+    def __deepcopy__(self, memo):
+        return self._local_copy()
+
+    def _local_copy(self):
+        if type(self)._getvalue is BaseProxy._getvalue:
+            # SyncManager raises RemoteError here: the referent (a lock, a
+            # queue ...) cannot be pickled. Locally deepcopy raises TypeError.
+            raise TypeError("cannot deepcopy a %s: a %s has no local copy (copy.copy(proxy) "
+                            "gives another proxy of the same object)"
+                            % (type(self).__name__, self._typeid))
+        return self._getvalue()
+
     @property
     def name(self) -> str:
         """The object's name on the server (what C++ and netcat use)."""
@@ -276,6 +310,9 @@ class DictProxy(BaseProxy):
         if type(key) is str and key.isascii() and key >= ":" and key != "inf" and key != "nan":
             k = key.encode()
         else:
+            t = type(key)
+            if t is not int and t is not str and t is not bytes:
+                hash(key)  # TypeError for an unhashable key, as dict raises it
             k = values.encode(key)
         return self._rt(self._p_get + b"$%d\r\n%b\r\n" % (len(k), k), b"DICT.GET", _dec_value,
                         _key_error, key)
@@ -284,6 +321,9 @@ class DictProxy(BaseProxy):
         if type(key) is str and key.isascii() and key >= ":" and key != "inf" and key != "nan":
             k = key.encode()
         else:
+            t = type(key)
+            if t is not int and t is not str and t is not bytes:
+                hash(key)  # TypeError for an unhashable key, as dict raises it
             k = values.encode(key)
         t = type(value)
         if t is int:
@@ -300,11 +340,11 @@ class DictProxy(BaseProxy):
                  b"DICT.SET", None, None, None, True)
 
     def __delitem__(self, key):
-        self._call((b"DICT.DEL", self._name, values.encode(key)), None,
+        self._call((b"DICT.DEL", self._name, _hkey(key)), None,
                    lambda e: to_exception(e, key=key))
 
     def __contains__(self, key):
-        return self._call((b"DICT.HAS", self._name, values.encode(key)), _as_bool)
+        return self._call((b"DICT.HAS", self._name, _hkey(key)), _as_bool)
 
     def __len__(self):
         return self._call((b"DICT.LEN", self._name))
@@ -339,6 +379,9 @@ class DictProxy(BaseProxy):
         if type(key) is str and key.isascii() and key >= ":" and key != "inf" and key != "nan":
             k = key.encode()
         else:
+            t = type(key)
+            if t is not int and t is not str and t is not bytes:
+                hash(key)  # TypeError for an unhashable key, as dict raises it
             k = values.encode(key)
         try:
             return self._rt(self._p_get + b"$%d\r\n%b\r\n" % (len(k), k), b"DICT.GET", _dec_value,
@@ -349,7 +392,7 @@ class DictProxy(BaseProxy):
     def setdefault(self, key, default=None):
         pre = []
         v = self._enc(default, pre)
-        return self._call((b"DICT.SETDEFAULT", self._name, values.encode(key), v), self._dec,
+        return self._call((b"DICT.SETDEFAULT", self._name, _hkey(key), v), self._dec,
                           None, pre)
 
     _nodefault = object()
@@ -360,7 +403,7 @@ class DictProxy(BaseProxy):
                 return _Return(default)
             return to_exception(e, key=key)
         try:
-            return self._call((b"DICT.POP", self._name, values.encode(key)), self._dec_taken, err)
+            return self._call((b"DICT.POP", self._name, _hkey(key)), self._dec_taken, err)
         except _Return as r:
             return r.value
 
@@ -376,7 +419,7 @@ class DictProxy(BaseProxy):
         pre = []
         args = [b"DICT.UPDATE", self._name]
         for k, v in items:
-            args.append(values.encode(k))
+            args.append(_hkey(k))
             args.append(self._enc(v, pre))
         for k, v in kwargs.items():
             args.append(values.encode(k))
@@ -390,8 +433,8 @@ class DictProxy(BaseProxy):
     def incr(self, key, n=1):
         """Atomically adds n to d[key] (0 when missing); returns the new value."""
         if type(n) is float:
-            return self._call((b"DICT.INCRBYFLOAT", self._name, values.encode(key), repr(n).encode()))
-        return self._call((b"DICT.INCRBY", self._name, values.encode(key), str(int(n)).encode()))
+            return self._call((b"DICT.INCRBYFLOAT", self._name, _hkey(key), repr(n).encode()))
+        return self._call((b"DICT.INCRBY", self._name, _hkey(key), str(int(n)).encode()))
 
     def __or__(self, other):
         if not isinstance(other, (dict, DictProxy)):
@@ -651,13 +694,13 @@ class SetProxy(BaseProxy):
     copy = _members
 
     def add(self, value):
-        self._call((b"SET.ADD", self._name, values.encode(value)), _none, None, (), True)
+        self._call((b"SET.ADD", self._name, _hkey(value)), _none, None, (), True)
 
     def discard(self, value):
-        self._call((b"SET.DISCARD", self._name, values.encode(value)), _none)
+        self._call((b"SET.DISCARD", self._name, _hmember(value)), _none)
 
     def remove(self, value):
-        self._call((b"SET.REMOVE", self._name, values.encode(value)), _none,
+        self._call((b"SET.REMOVE", self._name, _hmember(value)), _none,
                    lambda e: to_exception(e, key=value))
 
     def pop(self):
@@ -668,7 +711,7 @@ class SetProxy(BaseProxy):
         self._call((b"SET.CLEAR", self._name), _none)
 
     def __contains__(self, value):
-        return self._call((b"SET.HAS", self._name, values.encode(value)), _as_bool)
+        return self._call((b"SET.HAS", self._name, _hmember(value)), _as_bool)
 
     def __len__(self):
         return self._call((b"SET.LEN", self._name))
@@ -677,12 +720,12 @@ class SetProxy(BaseProxy):
         return iter(self._members())
 
     def update(self, *others):
-        enc = [values.encode(v) for o in others for v in (o._members() if isinstance(o, SetProxy) else o)]
+        enc = [_hkey(v) for o in others for v in (o._members() if isinstance(o, SetProxy) else o)]
         if enc:
             self._call((b"SET.ADD", self._name) + tuple(enc), _none)
 
     def difference_update(self, *others):
-        enc = [values.encode(v) for o in others for v in (o._members() if isinstance(o, SetProxy) else o)]
+        enc = [_hkey(v) for o in others for v in (o._members() if isinstance(o, SetProxy) else o)]
         if enc:
             self._call((b"SET.DISCARD", self._name) + tuple(enc), _none)
 
@@ -826,6 +869,11 @@ class NamespaceProxy(BaseProxy):
         items = sorted("%s=%r" % kv for kv in self._items().items() if not kv[0].startswith("_"))
         return "Namespace(%s)" % ", ".join(items)
 
+    def _getvalue(self):
+        """A local multiprocessing.managers.Namespace, as SyncManager's."""
+        from multiprocessing.managers import Namespace
+        return Namespace(**self._items())
+
     def __repr__(self):
         return BaseProxy.__repr__(self)
 
@@ -853,6 +901,12 @@ class ValueProxy(BaseProxy):
 
     value = property(get, set)
     _getvalue = get
+
+    def _local_copy(self):
+        # deepcopy as SyncManager's: a local multiprocessing.managers.Value
+        # (_getvalue here has always given the plain value; it stays so).
+        from multiprocessing.managers import Value
+        return Value(self._state.get("typecode"), self.get())
 
     def incr(self, n=1):
         """Atomically adds n; returns the new value."""
