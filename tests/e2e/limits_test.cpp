@@ -175,6 +175,32 @@ TEST(Objects, ALargeKeyspaceIsWalkedInStepsWithTheSameAnswer) {
   EXPECT_EQ(c.read().str, "PONG");
 }
 
+// A large FLUSHALL empties the keyspace at once and frees the objects a
+// step per turn: waiters hear at once, new objects can be made at once,
+// and the memory comes back once the steps are done.
+TEST(Objects, ALargeFlushIsFreedInSteps) {
+  ServerProcess server;
+  auto c = RawClient::unix_socket(server.unix_path());
+  const long before = info_field(c, "used_memory");
+  auto waiter = RawClient::unix_socket(server.unix_path());
+  waiter.send({"QUEUE.GET", "q0"});
+  ASSERT_TRUE(wait_until([&] { return info_field(c, "blocked_clients") == 1; }));
+  constexpr int kObjects = 25'000;
+  for (int i = 0; i < kObjects; ++i) c.send({"DICT.SET", "d" + std::to_string(i), "k", "v"});
+  for (int i = 0; i < kObjects; ++i) ASSERT_EQ(c.read().integer, 1) << i;
+  const long filled = info_field(c, "used_memory");
+  ASSERT_GT(filled, before + kObjects * 100L);
+  ASSERT_EQ(c.call({"FLUSHALL"}).str, "OK");
+  EXPECT_TRUE(waiter.read().str.starts_with("NOTFOUND"));
+  EXPECT_EQ(c.call({"OBJECTS"}).elements.size(), 0u);
+  EXPECT_EQ(c.call({"DICT.SET", "d0", "k", "new"}).integer, 1);
+  EXPECT_EQ(c.call({"DICT.GET", "d0", "k"}).str, "new");
+  EXPECT_TRUE(wait_until([&] {
+    return info_field(c, "used_memory") < before + (filled - before) / 4;
+  })) << "before "
+      << before << " filled " << filled << " now " << info_field(c, "used_memory");
+}
+
 TEST(Objects, LimitGivesTheFirstNamesAndInfoCountsKeepUp) {
   ServerProcess server;
   auto c = RawClient::unix_socket(server.unix_path());

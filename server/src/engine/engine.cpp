@@ -40,6 +40,7 @@ Engine::~Engine() {
   // Sessions first: they hold weak references into the objects.
   for (auto& [id, s] : sessions_) s->abandon();
   sessions_.clear();
+  graveyard_.clear();
   objects_.clear();
 }
 
@@ -151,8 +152,27 @@ bool Engine::delete_object(std::string_view name) {
 }
 
 void Engine::delete_all() {
-  objects_.clear();
+  ObjectRegistry::Removed doomed = objects_.take_all();
+  if (on_garbage && doomed.objects.size() > kFreeStep) {
+    graveyard_.push_back(std::move(doomed));
+    if (graveyard_.size() == 1) on_garbage();  // else a run is under way
+    return;
+  }
+  doomed = {};
   give_back_memory();
+}
+
+bool Engine::free_some() {
+  std::size_t freed = 0;
+  while (!graveyard_.empty() && freed < kFreeStep) {
+    ObjectRegistry::Removed& r = graveyard_.front();
+    for (; !r.index.empty() && freed < kFreeStep; ++freed) r.index.erase(r.index.begin());
+    for (; !r.objects.empty() && freed < kFreeStep; ++freed) r.objects.erase(r.objects.begin());
+    if (r.empty()) graveyard_.pop_front();
+  }
+  if (!graveyard_.empty()) return true;
+  give_back_memory();
+  return false;
 }
 
 // glibc keeps freed memory in its arenas; after a big delete the resident

@@ -77,8 +77,15 @@ std::string ObjectRegistry::anonymous_name() {
   }
 }
 
-void ObjectRegistry::clear() {
-  while (!map_.empty()) erase(map_.begin()->first);
+ObjectRegistry::Removed ObjectRegistry::take_all() {
+  // All at once: erasing one by one rebalanced the SCAN index per object
+  // (FLUSHALL of 1M objects took 4 s, 80% of it in the index).
+  Removed doomed;
+  doomed.index.swap(scan_order_);
+  doomed.objects.swap(map_);
+  by_type_.clear();
+  for (auto& [name, obj] : doomed.objects) obj->finish_waiters(WaitStatus::not_found);
+  return doomed;
 }
 
 namespace {

@@ -105,8 +105,13 @@ awaitable<void> Server::persistence_cron() {
   }
 }
 
+void Server::free_garbage() {
+  if (engine_.free_some()) asio::post(io_, [this] { free_garbage(); });
+}
+
 void Server::start() {
   engine_.waits().on_deadline_change = [this] { wait_timer_.cancel(); };
+  engine_.on_garbage = [this] { asio::post(io_, [this] { free_garbage(); }); };
   asio::co_spawn(io_, expire_waits(), asio::detached);
   if (engine_.persistence()) asio::co_spawn(io_, persistence_cron(), asio::detached);
   // Protected mode (§1): without a key, only this machine may connect, and

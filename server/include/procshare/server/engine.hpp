@@ -6,6 +6,7 @@
 // no object is ever touched by two threads, so no object needs a mutex.
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -80,7 +81,15 @@ class Engine {
   // Deletes a named object; waiters get -NOTFOUND. False when absent.
   bool delete_object(std::string_view name);
   // FLUSHALL: deletes every object, and gives the memory back to the system.
+  // The keyspace is empty at once; with on_garbage set, a large flush is
+  // destroyed kFreeStep objects at a time (free_some), so that freeing 1M
+  // objects (1.5 s) stalls no other client.
   void delete_all();
+  static constexpr std::size_t kFreeStep = 2000;
+  // Set by the transport: arrange for free_some() to run soon, and again
+  // while it returns true (more to free).
+  std::function<void()> on_garbage;
+  bool free_some();
   // Returns free heap pages to the system (after large deletes).
   static void give_back_memory();
   // Deleting an object of at least this many elements gives memory back.
@@ -199,6 +208,7 @@ class Engine {
   void roll_back_creations();
   WaitScheduler waits_;  // before objects_: their queues unregister from it
   ObjectRegistry objects_;
+  std::deque<ObjectRegistry::Removed> graveyard_;  // flushed, not yet destroyed
   std::map<std::string, std::unique_ptr<TypeSpec>> types_;
   std::map<std::string, std::unique_ptr<CommandSpec>> ordered_commands_;
   std::unordered_map<std::string, const CommandSpec*, StringHash, std::equal_to<>> commands_;

@@ -43,7 +43,16 @@ class ObjectRegistry {
   }
   std::size_t size() const { return map_.size(); }
   const Map& all() const { return map_; }
-  void clear();
+  // What take_all() removed: the objects and their SCAN index, to be
+  // destroyed when the caller sees fit.
+  struct Removed {
+    Map objects;
+    std::set<std::pair<std::uint64_t, const Object*>> index;
+    bool empty() const { return objects.empty() && index.empty(); }
+  };
+  void clear() { take_all(); }
+  // Removes every object at once (their waiters get -NOTFOUND).
+  Removed take_all();
 
   // Objects of each type, kept as objects come and go (INFO objects).
   const std::map<std::string_view, std::size_t>& counts_by_type() const { return by_type_; }

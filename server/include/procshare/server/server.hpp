@@ -57,6 +57,8 @@ class Server {
   asio::awaitable<void> expire_waits();
   // With persistence on: reaps the log rewrite's child, ten times a second.
   asio::awaitable<void> persistence_cron();
+  // Destroys flushed objects a step per turn (Engine::free_some).
+  void free_garbage();
   bool over_client_limit();
   void open_unix(const std::string& path);
   void open_tcp(const std::string& host_port);
