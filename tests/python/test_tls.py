@@ -1,7 +1,10 @@
 """The Python client over TLS (issue 17): CA verification and host-name
 checking on by default, a client certificate that stands in for the key, and
 clear refusals. Certificates are made here with the openssl command line."""
+import copy
+import multiprocessing as mp
 import os
+import pickle
 import shutil
 import subprocess
 import tempfile
@@ -93,3 +96,55 @@ def test_an_unknown_ca_is_refused(tls_server):
     # The system's CAs never signed the test server's certificate.
     with pytest.raises(procshare.ProcshareConnectionError, match="(?i)certificate"):
         procshare.connect("tls://localhost:%d" % tls_server["port"])
+
+
+def _client_tls(d):
+    return procshare.TLS(cafile=os.path.join(d, "ca.crt"), certfile=os.path.join(d, "client.crt"),
+                         keyfile=os.path.join(d, "client.key"))
+
+
+def _write_from_child(d):
+    d["child"] = os.getpid()
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_a_proxy_reaches_a_child_with_its_tls_settings(tls_server, method):
+    """The child connects with the parent's private CA and client
+    certificate: with the system's CAs it could not verify the server."""
+    c = procshare.connect("tls://localhost:%d" % tls_server["port"],
+                          tls=_client_tls(tls_server["dir"]))
+    shared = c.dict()
+    p = mp.get_context(method).Process(target=_write_from_child, args=(shared,))
+    p.start()
+    p.join(60)
+    assert p.exitcode == 0
+    assert shared["child"] == p.pid
+
+
+def test_the_pickle_carries_paths_never_key_material(tls_server):
+    d = tls_server["dir"]
+    c = procshare.connect("tls://localhost:%d" % tls_server["port"], tls=_client_tls(d))
+    data = pickle.dumps(c.list())
+    assert os.path.join(d, "client.key").encode() in data
+    for name in ("client.key", "ca.crt", "client.crt"):
+        with open(os.path.join(d, name), "rb") as f:
+            body = b"".join(f.read().splitlines()[1:-1])  # the base64 between the PEM markers
+        assert body[:64] not in data
+
+
+def test_a_copy_of_a_tls_proxy_works(tls_server):
+    c = procshare.connect("tls://localhost:%d" % tls_server["port"],
+                          tls=_client_tls(tls_server["dir"]))
+    d1 = c.dict()
+    d2 = copy.copy(d1)
+    assert d2._client is c  # the same client, so the same TLS settings
+    d2["from"] = "copy"
+    assert d1["from"] == "copy"
+
+
+def test_tls_settings_pickle_as_themselves():
+    tls = procshare.TLS(cafile="ca.crt", certfile="c.crt", keyfile="c.key",
+                        server_hostname="db.example.com")
+    assert pickle.loads(pickle.dumps(tls)) == tls
+    a = procshare.parse_address("tls://db.example.com:7380", tls)
+    assert pickle.loads(pickle.dumps(a)) == a

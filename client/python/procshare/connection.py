@@ -48,6 +48,10 @@ class TLS(tuple):
                 server_hostname=None):
         return super().__new__(cls, (cafile, capath, certfile, keyfile, server_hostname))
 
+    def __getnewargs__(self):
+        # tuple's own gives (tuple(self),), which __new__ above would read as cafile
+        return tuple(self)
+
 
 _contexts = {}
 

@@ -21,7 +21,8 @@ import weakref
 from multiprocessing import process as _mp_process
 
 from . import values
-from .connection import Connection, HeartbeatConnection, Pipeline, current_pid, parse_address, pack
+from .connection import (TLS, Connection, HeartbeatConnection, Pipeline, current_pid,
+                         parse_address, pack)
 from .errors import ConnectionLost, ProcshareConnectionError, RemoteError, to_exception, ErrorReply
 from .proxies import (PROXY_TYPES, ArrayProxy, BarrierProxy, ConditionProxy, DictProxy,
                       ListProxy, ValueProxy, _INT_CODES, _FLOAT_CODES)
@@ -38,7 +39,9 @@ def _current_authkey():
     return bytes(_mp_process.current_process().authkey)
 
 
-def _rebuild_proxy(typeid, name, address, authkey, state):
+def _rebuild_proxy(typeid, name, address, authkey, state, tls=None):
+    if tls is not None:  # a tls:// address: its settings travel beside it
+        address = parse_address(address, TLS(*tls))
     client = Client._for_address(address, authkey)
     cls = PROXY_TYPES.get(typeid)
     if cls is None:
@@ -328,7 +331,10 @@ class Client:
                 pickle.dumps(state["action"])
             except Exception:
                 del state["action"]
-        return (_rebuild_proxy, (proxy._typeid, proxy._name, str(self.address), authkey, state))
+        args = (proxy._typeid, proxy._name, str(self.address), authkey, state)
+        if self.address[0] == "tls":
+            args += (_tls_paths(self.address[2]),)
+        return (_rebuild_proxy, args)
 
     # -- factories (SyncManager's) ----------------------------------------
     def dict(self, *args, **kwargs):
@@ -636,6 +642,14 @@ def _env_authkey():
 
 # The shortest key procshare-server accepts (PROTOCOL.md §4).
 MIN_KEY_BYTES = 16
+
+
+def _tls_paths(tls):
+    """The TLS settings a child needs to reach the server, as a plain tuple:
+    file paths and the server name, never key material (the authkey travels
+    as it does without TLS). Kept as given, so that a copy in this process
+    finds the same client (a spawned child starts in this directory)."""
+    return tuple(tls)
 
 
 def _check_key(authkey):
