@@ -46,6 +46,22 @@ ScanArgs parse_scan(std::span<const std::string_view> args);
 void write_scan(protocol::ReplyWriter& out, std::uint64_t next,
                 std::span<const std::string_view> page);
 
+// DICT.SCAN and NS.SCAN whole: `of(c)` is the object (its scan visits key,
+// value pairs); a missing object is empty, as in Redis's HSCAN.
+template <class Of>
+void scan_pairs(Ctx& c, Of of) {
+  const ScanArgs a = parse_scan(c.args);
+  std::vector<std::string_view> page;
+  std::uint64_t next = 0;
+  if (c.engine.objects().find_raw(c.arg(1))) {
+    next = of(c).scan(a.cursor, a.count, [&](std::string_view k, std::string_view v) {
+      page.push_back(k);
+      page.push_back(v);
+    });
+  }
+  write_scan(c.out, next, page);
+}
+
 // An int as an integer, a float as a double (RESP3 ',', RESP2 bulk).
 void write_number(protocol::ReplyWriter& out, const Number& n);
 

@@ -67,18 +67,9 @@ void dict_items(Ctx& c) {
   });
 }
 
-// HSCAN's shape; a missing dict is empty, as in Redis.
 void dict_scan(Ctx& c) {
-  const data_glue::ScanArgs a = data_glue::parse_scan(c.args);
-  std::vector<std::string_view> page;
-  std::uint64_t next = 0;
-  if (c.engine.objects().find_raw(c.arg(1))) {
-    next = dict(c).scan(a.cursor, a.count, [&](std::string_view k, std::string_view v) {
-      page.push_back(k);
-      page.push_back(v);
-    });
-  }
-  data_glue::write_scan(c.out, next, page);
+  data_glue::scan_pairs(
+      c, [](Ctx & x) -> auto& { return dict(x); });
 }
 
 void dict_pop(Ctx& c) {

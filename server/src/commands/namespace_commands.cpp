@@ -52,18 +52,9 @@ void ns_items(Ctx& c) {
   });
 }
 
-// HSCAN's shape; a missing namespace is empty, as in Redis.
 void ns_scan(Ctx& c) {
-  const data_glue::ScanArgs a = data_glue::parse_scan(c.args);
-  std::vector<std::string_view> page;
-  std::uint64_t next = 0;
-  if (c.engine.objects().find_raw(c.arg(1))) {
-    next = ns(c).scan(a.cursor, a.count, [&](std::string_view k, std::string_view v) {
-      page.push_back(k);
-      page.push_back(v);
-    });
-  }
-  data_glue::write_scan(c.out, next, page);
+  data_glue::scan_pairs(
+      c, [](Ctx & x) -> auto& { return ns(x); });
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "procshare/protocol/reply_writer.hpp"
 #include "procshare/server/object.hpp"
@@ -26,6 +27,15 @@ enum class Transport { unix_socket, tcp_loopback, tcp_remote, tls, memory };
 // engine calls it, for the waiting session, when the wait has finished (or
 // at once when the command did not have to wait): one encoder per command.
 using WaitReply = void (*)(protocol::ReplyWriter& out, const WaitOutcome& outcome);
+
+// OBJECTS / KEYS walking a large keyspace in steps (name_walk.hpp): where
+// the next step starts and what matched so far. (At namespace scope: clang
+// cannot default-construct a nested class with member initializers inside
+// std::optional while the enclosing class is incomplete.)
+struct NameWalk {
+  std::uint64_t cursor = 0;
+  std::vector<std::string> names;
+};
 
 class Session {
  public:
@@ -123,12 +133,7 @@ class Session {
   // a throttled source): it wrote and changed nothing, and the transport runs
   // the same request again at this time, holding the rest of the pipeline.
   std::optional<Clock::time_point> retry_at;
-  // OBJECTS / KEYS walking a large keyspace in steps (name_walk.hpp): where
-  // the next step starts and what matched so far.
-  struct NameWalk {
-    std::uint64_t cursor = 0;
-    std::vector<std::string> names;
-  };
+  // OBJECTS / KEYS walking a large keyspace in steps (name_walk.hpp).
   std::optional<NameWalk> name_walk;
 
  private:
