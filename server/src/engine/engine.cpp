@@ -399,7 +399,7 @@ void Engine::start_persistence() {
   loaded.reserve(objects_.size());
   for (const auto& [name, obj] : objects_.all()) loaded.push_back(obj);
   for (const auto& o : loaded) o->after_restart();
-  persist_->before_reply();
+  persist_->commit();
 }
 
 void Engine::replay(std::span<const std::string_view> args) {

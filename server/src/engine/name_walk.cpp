@@ -24,14 +24,11 @@ bool walk_names(Ctx& c, std::string_view pattern, std::vector<std::string>& out,
   auto& walk = c.session.name_walk;
   // In-process sessions (tests, the log's replay) have no transport to run
   // the request again: they walk at once, as does a small keyspace.
-  if (!walk && (objects.size() <= kNameWalkStep || c.session.transport() == Transport::memory)) {
-    for (const auto& [name, obj] : objects.all()) {
-      if (glob_match(pattern, name)) out.push_back(name);
-    }
-    return true;
-  }
+  const bool at_once =
+      !walk && (objects.size() <= kNameWalkStep || c.session.transport() == Transport::memory);
   if (!walk) walk.emplace();
-  walk->cursor = objects.scan(walk->cursor, kNameWalkStep, [&](const Object& o) {
+  const std::size_t step = at_once ? static_cast<std::size_t>(-1) : kNameWalkStep;
+  walk->cursor = objects.scan(walk->cursor, step, [&](const Object& o) {
     if (glob_match(pattern, o.name())) walk->names.push_back(o.name());
   });
   trim(walk->names, limit);

@@ -491,7 +491,7 @@ std::string Persistence::rewrite(bool background) {
 void Persistence::cron() {
   // Records no reply waits for (a lease or a connection that ended, a wait
   // that timed out) reach the file within a tick.
-  if (committed_ < written_ + buffer_.size()) commit();
+  if (committed_ < appended()) commit();
   if (child_ <= 0) return;
   int status = 0;
   pid_t r = ::waitpid(child_, &status, WNOHANG);

@@ -43,9 +43,6 @@ class Persistence {
   void append(std::span<const std::string_view> args);
   void append(std::span<const std::string> args);
 
-  // Writes what is buffered now (and with always syncs it): start-up, SAVE.
-  void before_reply() { commit(); }
-
   // The transport's side, once per connection and loop turn: replies may go
   // out only once every record appended so far is committed — written to the
   // file (with always, also fdatasync()ed). Rather than one write (and one
@@ -61,11 +58,12 @@ class Persistence {
   std::uint64_t commit_mark() {
     if (marks_due()) [[unlikely]]
       reserve_marks();
-    return written_ + buffer_.size();
+    return appended();
   }
   std::uint64_t committed() const { return committed_; }
   // True once per pending commit: the caller posts commit().
   bool claim_commit() { return !commit_posted_ && (commit_posted_ = true); }
+  // Writes the buffer (with always, and syncs it) now; also at start-up.
   void commit();
 
   // BGREWRITEAOF / BGSAVE (background true) and SAVE. Returns an error
@@ -93,6 +91,8 @@ class Persistence {
   std::string marks_record() const;
   void reserve_marks();
   bool marks_due() const;
+  // Bytes of records so far: written, and buffered to write.
+  std::uint64_t appended() const { return written_ + buffer_.size(); }
   void sync();
   void write_buffer();
   bool write_all(int fd, std::string_view data);
